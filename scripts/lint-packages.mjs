@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// Checks every published package: publint (strict), are-the-types-wrong (ESM-only profile),
+// and this repo's source rules from STYLE.md. Run after a build.
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { ROOT, workspaces } from './workspaces.mjs'
+
+const bin = (name) => join(ROOT, 'node_modules', '.bin', name)
+const problems = []
+
+// Core packages: no platform APIs, no clocks, no ambient randomness (STYLE.md "Sans-I/O core").
+const CORE = new Set(['@tuya/crypto', '@tuya/codec', '@tuya/session'])
+const RULES = [
+  { re: /\bBuffer\b/, why: 'Buffer in src (use Uint8Array)', scope: 'all' },
+  { re: /from ['"]node:/, why: 'node: import in a core package', scope: 'core' },
+  { re: /\bDate\.now\(|\bsetTimeout\(|\bsetInterval\(|\bMath\.random\(/, why: 'clock, timer or Math.random in a core package', scope: 'core' },
+  { re: /getRandomValues/, why: 'ambient randomness outside @tuya/crypto random.ts', scope: 'core', allow: /crypto\/src\/random\.ts$/ },
+  { re: /(?:===|!==)\s*['"]3\.[1-5]['"]|['"]3\.[1-5]['"]\s*(?:===|!==)/, why: "a version === '3.x' branch (keep per-version behaviour in the protocol table)", scope: 'all' },
+]
+
+function* walk(dir) {
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry)
+    if (statSync(path).isDirectory()) yield* walk(path)
+    else if (path.endsWith('.ts')) yield path
+  }
+}
+
+function stripComments(text) {
+  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1')
+}
+
+for (const ws of workspaces()) {
+  const src = join(ws.dir, 'src')
+  if (existsSync(src) && ws.dir.includes('/packages/')) {
+    for (const file of walk(src)) {
+      const code = stripComments(readFileSync(file, 'utf8'))
+      for (const rule of RULES) {
+        if (rule.scope === 'core' && !CORE.has(ws.name)) continue
+        if (rule.allow?.test(file)) continue
+        if (rule.re.test(code)) problems.push(`${relative(ROOT, file)}: ${rule.why}`)
+      }
+    }
+  }
+  if (ws.isPrivate) continue
+  if (!existsSync(join(ws.dir, 'dist'))) {
+    problems.push(`${ws.name}: no dist/ (build first)`)
+    continue
+  }
+  const deps = Object.keys(ws.pkg.dependencies ?? {})
+  const foreign = deps.filter((d) => !d.startsWith('@noble/') && !d.startsWith('@tuya/'))
+  if (foreign.length) problems.push(`${ws.name}: runtime dependencies other than @noble/* and @tuya/*: ${foreign.join(', ')}`)
+  for (const field of ['sideEffects', 'exports', 'types', 'files']) {
+    if (!(field in ws.pkg)) problems.push(`${ws.name}: package.json has no "${field}"`)
+  }
+  const publint = spawnSync(bin('publint'), ['run', '--strict', '--pack', 'npm', ws.dir], { encoding: 'utf8' })
+  const publintOut = `${publint.stdout}${publint.stderr}`.trim()
+  if (publint.status !== 0) problems.push(`${ws.name}: publint:\n${publintOut}`)
+  const attw = spawnSync(bin('attw'), ['--pack', ws.dir, '--profile', 'esm-only', '--format', 'ascii', '--no-emoji'], { encoding: 'utf8' })
+  if (attw.status !== 0) problems.push(`${ws.name}: are-the-types-wrong:\n${attw.stdout}${attw.stderr}`)
+  console.log(`${ws.name}: publint ${publint.status === 0 ? 'ok' : 'FAILED'}, attw ${attw.status === 0 ? 'ok' : 'FAILED'}`)
+}
+
+if (problems.length) {
+  console.log(`\n${problems.length} problem(s):\n- ${problems.join('\n- ')}`)
+  process.exit(1)
+}
+console.log('all published packages pass publint, are-the-types-wrong and the source rules')
