@@ -1,0 +1,80 @@
+/**
+ * decodeFrame: one complete frame in, every layer checked and removed (PROTOCOL.md §3, §5, §6).
+ */
+import { assertBytes, hexToBytes } from '@tuya/crypto'
+import { commandName } from './commands.ts'
+import { DEFAULT_MAX_FRAME_BYTES } from './constants.ts'
+import { BadPrefixError, FrameTooLargeError, MalformedLengthError, TruncatedFrameError } from './errors.ts'
+import { readFrameHeader } from './header.ts'
+import { bytesToText, looksLikeJson, parseJson } from './json.ts'
+import { resolveKey } from './keys.ts'
+import { protocolFor } from './protocols.ts'
+import type { DecodedFrame, DecodeFrameOptions } from './types.ts'
+import { checkDirection, checkMaxFrameBytes, checkOptions } from './validate.ts'
+
+/**
+ * Decodes one complete frame: prefix, length, suffix, CRC32 / HMAC-SHA256 / GCM tag, retcode
+ * (device frames), version-specific decryption, 15-byte header removal, text and JSON.
+ * Negotiation frames (3.4/3.5 cmd 3/4/5) come back raw, without text or JSON. `payload`,
+ * `header` and `iv` may be views into `bytes` (or into a fresh decryption buffer).
+ *
+ * @param bytes - exactly one frame, as bytes or hex (a stream goes through {@link Deframer} first)
+ * @param options - version, key (local or session key), direction (default `fromDevice`), maxFrameBytes
+ * @returns the decoded frame; an empty `payload` is an acknowledgement
+ * @throws FrameError subclasses (BadPrefixError, BadSuffixError, CrcMismatchError, HmacMismatchError,
+ *   TruncatedFrameError, FrameTooLargeError, MalformedLengthError, NotJsonError) for bad bytes
+ * @throws DecryptError, BadPaddingError or AuthenticationError when decryption fails (wrong key or version)
+ * @throws TypeError or RangeError for bad arguments (including a missing key that the frame needs)
+ * @example
+ * const frame = decodeFrame(hex, { version: '3.3', key: '4a5e1f0c9b2d7e38' })
+ * frame.json // { devId: '…', dps: { '1': true } }
+ */
+export function decodeFrame(bytes: Uint8Array | string, options: DecodeFrameOptions): DecodedFrame {
+  const data = typeof bytes === 'string' ? hexToBytes(bytes) : bytes
+  assertBytes(data, 'bytes')
+  checkOptions(options, 'options')
+  const proto = protocolFor(options.version, 'options.version')
+  const direction = checkDirection(options.direction, 'fromDevice')
+  const maxFrameBytes = checkMaxFrameBytes(options.maxFrameBytes, DEFAULT_MAX_FRAME_BYTES)
+  const key = resolveKey(options.key, 'options.key')
+
+  const head = readFrameHeader(data)
+  if (head.format !== proto.frame.format) {
+    throw new BadPrefixError(`got a ${head.format.toUpperCase()} frame, but protocol ${proto.version} uses ${proto.frame.format.toUpperCase()} frames: check the configured version`)
+  }
+  const minLength = proto.minLength[direction]
+  if (head.length < minLength) throw new MalformedLengthError(`length field ${head.length} is below ${minLength}, the smallest ${proto.version} ${direction} frame; drop it`)
+  if (head.byteLength > maxFrameBytes) throw new FrameTooLargeError(`frame of ${head.byteLength} bytes exceeds maxFrameBytes ${maxFrameBytes}; the stream is probably desynchronised`)
+  if (data.length < head.byteLength) throw new TruncatedFrameError(`got ${data.length} of the ${head.byteLength} bytes the length field announces; wait for more data or drop the datagram`)
+  if (data.length > head.byteLength) {
+    throw new MalformedLengthError(`got ${data.length} bytes but the length field describes a ${head.byteLength}-byte frame; pass exactly one frame (Deframer splits streams)`)
+  }
+
+  const opened = proto.frame.decode(data, direction === 'fromDevice', key)
+  const isHandshake = proto.handshakeCmds.has(head.cmd)
+  const inner = proto.payload.open(opened.inner, key, isHandshake)
+
+  const frame: DecodedFrame = {
+    format: head.format,
+    seq: head.seq,
+    cmd: head.cmd,
+    length: head.length,
+    byteLength: head.byteLength,
+    version: proto.version,
+    direction,
+    cmdName: commandName(head.cmd),
+    isEncrypted: inner.isEncrypted,
+    payload: inner.payload,
+  }
+  if (opened.retcode !== undefined) frame.retcode = opened.retcode
+  if (inner.header !== undefined) frame.header = inner.header
+  if (opened.iv !== undefined) frame.iv = opened.iv
+  if (!isHandshake && inner.payload.length > 0) {
+    const text = bytesToText(inner.payload)
+    if (text !== undefined) {
+      frame.text = text
+      if (looksLikeJson(text)) frame.json = parseJson(text)
+    }
+  }
+  return frame
+}

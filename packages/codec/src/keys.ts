@@ -1,0 +1,92 @@
+/**
+ * Key handling: local keys are 16 ASCII characters used as bytes (never hex-decoded,
+ * PROTOCOL.md §2), session keys and the udpkey are 16 raw bytes. Conversions and HMAC
+ * contexts are cached because one peer uses one key for many frames.
+ */
+import { createHmacSha256, isBytes } from '@tuya/crypto'
+import type { KeyInput, ProtocolVersion } from './types.ts'
+import { isProtocolVersion } from './constants.ts'
+
+const KEY_BYTES = 16
+
+/**
+ * Turns a key into its 16 bytes: a 16-character ASCII string gives its character codes, a
+ * 16-byte array is returned as is.
+ *
+ * @param key - a local key such as `'4a5e1f0c9b2d7e38'`, or 16 key bytes
+ * @param name - the parameter name used in error messages
+ * @returns the 16 key bytes
+ * @throws TypeError when `key` is neither a string nor a Uint8Array
+ * @throws RangeError when it is not 16 characters / bytes, or has non-ASCII characters
+ * @example toKeyBytes('4a5e1f0c9b2d7e38')[0] // 0x34, the character '4'
+ */
+export function toKeyBytes(key: KeyInput, name = 'key'): Uint8Array {
+  if (typeof key === 'string') {
+    if (key.length !== KEY_BYTES) throw new RangeError(`${name} must be 16 characters (the device local key, used as ASCII, not hex), got ${key.length}`)
+    const out = new Uint8Array(KEY_BYTES)
+    for (let i = 0; i < KEY_BYTES; i++) {
+      const c = key.charCodeAt(i)
+      if (c > 0x7f) throw new RangeError(`${name} must be ASCII; a local key is 16 ASCII characters`)
+      out[i] = c
+    }
+    return out
+  }
+  if (!isBytes(key)) throw new TypeError(`${name} must be a 16-character string or a 16-byte Uint8Array, got ${key === null ? 'null' : typeof key}`)
+  if (key.length !== KEY_BYTES) throw new RangeError(`${name} must be 16 bytes long, got ${key.length}`)
+  return key
+}
+
+const stringKeys = new Map<string, Uint8Array>()
+const MAX_CACHED_STRING_KEYS = 256
+
+/** Like {@link toKeyBytes}, with string conversions cached; `undefined` passes through. */
+export function resolveKey(key: KeyInput | undefined, name = 'key'): Uint8Array | undefined {
+  if (key === undefined) return undefined
+  if (typeof key !== 'string') return toKeyBytes(key, name)
+  let bytes = stringKeys.get(key)
+  if (bytes === undefined) {
+    bytes = toKeyBytes(key, name)
+    if (stringKeys.size >= MAX_CACHED_STRING_KEYS) stringKeys.clear()
+    stringKeys.set(key, bytes)
+  }
+  return bytes
+}
+
+interface MacEntry {
+  readonly copy: Uint8Array
+  readonly mac: (...parts: Uint8Array[]) => Uint8Array
+}
+const macs = new WeakMap<Uint8Array, MacEntry>()
+
+/** An HMAC-SHA256 function for a key, cached per key object (re-checked against mutation). */
+export function hmacFor(key: Uint8Array): (...parts: Uint8Array[]) => Uint8Array {
+  const hit = macs.get(key)
+  if (hit !== undefined && sameBytes(hit.copy, key)) return hit.mac
+  const ctx = createHmacSha256(key)
+  const entry: MacEntry = { copy: key.slice(), mac: ctx.mac }
+  macs.set(key, entry)
+  return entry.mac
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/**
+ * The 15-byte version header of a protocol version: `"3.x"` followed by 12 zero bytes (PROTOCOL.md §5).
+ *
+ * @param version - the protocol version
+ * @returns a fresh 15-byte array
+ * @throws RangeError for an unknown version
+ * @example versionHeader('3.3') // 33 2e 33 00 … 00
+ */
+export function versionHeader(version: ProtocolVersion): Uint8Array {
+  if (!isProtocolVersion(version)) throw new RangeError(`version must be one of 3.1, 3.2, 3.3, 3.4, 3.5, got ${String(version)}`)
+  const out = new Uint8Array(15)
+  out[0] = 0x33
+  out[1] = 0x2e
+  out[2] = version.charCodeAt(2)
+  return out
+}
