@@ -105,9 +105,11 @@ class MockDeviceImpl extends MockEventTarget implements MockDevice {
     const beacon = this.#config.beacon
     if (beacon !== undefined) {
       const bindAddress = /^\d+\.\d+\.\d+\.\d+$/.test(this.#config.host) ? this.#config.host : '127.0.0.1'
-      this.#udp = await openUdp({ bindAddress, isBroadcast: beacon.address.endsWith('.255') })
+      // SO_BROADCAST is harmless for unicast, and a broadcast address need not end in .255 (a /25
+      // has .127): enable it for every destination off loopback.
+      this.#udp = await openUdp({ bindAddress, isBroadcast: !beacon.address.startsWith('127.') })
       if (this.#config.profile.answersSolicitation && beacon.solicitationPort !== false) {
-        this.#solicit = await openUdp({ bindPort: beacon.solicitationPort, bindAddress, onMessage: (bytes) => void this.#onSolicitation(bytes) })
+        this.#solicit = await openUdp({ bindPort: beacon.solicitationPort, bindAddress: beacon.solicitationAddress ?? bindAddress, onMessage: (bytes) => void this.#onSolicitation(bytes) })
       }
       if (beacon.intervalMs > 0) {
         this.#beaconTimer = startInterval(beacon.intervalMs, () => void this.sendBeacon())

@@ -36,7 +36,7 @@ export interface ResolvedConfig {
   readonly maxFrameBytes: number
   readonly controlAckRetcode: number
   readonly faults: MockFaults
-  readonly beacon: Required<Omit<BeaconOptions, 'solicitationPort'>> & { solicitationPort: number | false } | undefined
+  readonly beacon: (Required<Omit<BeaconOptions, 'solicitationPort' | 'solicitationAddress'>> & { solicitationPort: number | false; solicitationAddress: string | undefined }) | undefined
   readonly now: () => number
   readonly random: RandomSource
   /** Fixed first seq of the device counter on every connection; undefined = random per connection. */
@@ -110,6 +110,7 @@ function resolveBeacon(beacon: MockDeviceOptions['beacon'], profile: VersionProf
     uuid: b.uuid ?? id.slice(-16).padStart(16, '0'),
     solicitationPort: solicitationPort === false ? false : integer(solicitationPort, 'beacon.solicitationPort', 0, 65535),
     replyPort: integer(b.replyPort ?? 7000, 'beacon.replyPort', 1, 65535),
+    solicitationAddress: b.solicitationAddress,
   }
 }
 

@@ -40,6 +40,12 @@ export interface BeaconOptions {
   uuid?: string
   /** 3.5: the UDP port to listen on for REQ_DEVINFO solicitations. Default 7000; 0 = OS-assigned; false = don't listen. */
   solicitationPort?: number | false
+  /**
+   * 3.5: the address the solicitation socket binds to. Default: the device's `host`. Linux
+   * delivers broadcast datagrams only to sockets bound to the wildcard address, so use
+   * `0.0.0.0` to hear broadcast solicitations (inside a private network namespace in tests).
+   */
+  solicitationAddress?: string
   /** 3.5: the port answers are sent to, at the `ip` of the request. Default 7000. */
   replyPort?: number
 }
