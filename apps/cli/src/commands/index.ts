@@ -3,7 +3,8 @@
  * scan, watch) is one file in this folder exporting a `Command`, added to this list.
  */
 import type { Command } from '../args.ts'
+import { decodeCommand } from './decode.ts'
 import { mockCommand } from './mock.ts'
 
 /** Every command, in the order `tuya --help` lists them. */
-export const COMMANDS: readonly Command[] = [mockCommand]
+export const COMMANDS: readonly Command[] = [mockCommand, decodeCommand]
