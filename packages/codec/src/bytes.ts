@@ -52,3 +52,12 @@ export function writeHexAscii(out: Uint8Array, at: number, b: Uint8Array, start:
     out[at++] = HEX[b[i]! & 15]!
   }
 }
+
+/**
+ * A plain Uint8Array over the same memory as `b`. Subclasses such as Node's Buffer are
+ * accepted as input, but their `slice()` returns a view instead of a copy; converting at
+ * the API boundary keeps every `slice()` below a real copy, so input is never mutated.
+ */
+export function plainBytes(b: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(b) === Uint8Array.prototype ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
+}

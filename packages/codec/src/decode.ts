@@ -2,6 +2,7 @@
  * decodeFrame: one complete frame in, every layer checked and removed (PROTOCOL.md §3, §5, §6).
  */
 import { assertBytes, hexToBytes } from '@tuya/crypto'
+import { plainBytes } from './bytes.ts'
 import { commandName } from './commands.ts'
 import { DEFAULT_MAX_FRAME_BYTES } from './constants.ts'
 import { BadPrefixError, FrameTooLargeError, MalformedLengthError, TruncatedFrameError } from './errors.ts'
@@ -30,8 +31,9 @@ import { checkDirection, checkMaxFrameBytes, checkOptions } from './validate.ts'
  * frame.json // { devId: '…', dps: { '1': true } }
  */
 export function decodeFrame(bytes: Uint8Array | string, options: DecodeFrameOptions): DecodedFrame {
-  const data = typeof bytes === 'string' ? hexToBytes(bytes) : bytes
-  assertBytes(data, 'bytes')
+  const input = typeof bytes === 'string' ? hexToBytes(bytes) : bytes
+  assertBytes(input, 'bytes')
+  const data = plainBytes(input)
   checkOptions(options, 'options')
   const proto = protocolFor(options.version, 'options.version')
   const direction = checkDirection(options.direction, 'fromDevice')

@@ -4,8 +4,8 @@
  * integrity and decryption happen in decodeFrame, because the key can change between two
  * frames of one read (right after a 3.4/3.5 handshake).
  */
-import { assertBytes } from '@tuya/crypto'
-import { readU32 } from './bytes.ts'
+import { allocBytes, assertBytes } from '@tuya/crypto'
+import { plainBytes, readU32 } from './bytes.ts'
 import { DEFAULT_MAX_FRAME_BYTES, HEADER_55AA_BYTES, HEADER_6699_BYTES, SUFFIX_BYTES } from './constants.ts'
 import { BadPrefixError, FrameTooLargeError, MalformedLengthError, type FrameError } from './errors.ts'
 import { MIN_LENGTH_55AA, MIN_LENGTH_6699 } from './header.ts'
@@ -80,6 +80,7 @@ export class Deframer {
    */
   push(chunk: Uint8Array): Uint8Array[] {
     assertBytes(chunk, 'chunk')
+    chunk = plainBytes(chunk)
     const frames: Uint8Array[] = []
     if (chunk.length === 0) return frames
     // Fast path: nothing buffered, so scan the caller's chunk directly and copy only frames
@@ -129,7 +130,10 @@ export class Deframer {
         continue
       }
       if (to - at < total) return at
-      frames.push(b.slice(at, at + total))
+      // A pooled copy (allocBytes): slice() would allocate a fresh typed array per frame.
+      const frame = allocBytes(total)
+      frame.set(b.subarray(at, at + total))
+      frames.push(frame)
       at += total
     }
     return at

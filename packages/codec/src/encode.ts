@@ -2,7 +2,7 @@
  * encodeFrame: the inverse of decodeFrame, byte-exact with the golden vectors.
  */
 import { assertBytes, defaultRandom, isBytes, randomBytes } from '@tuya/crypto'
-import { hasVersionPrefix } from './bytes.ts'
+import { hasVersionPrefix, plainBytes } from './bytes.ts'
 import { NO_VERSION_HEADER_CMDS } from './commands.ts'
 import { IV_BYTES, VERSION_HEADER_BYTES } from './constants.ts'
 import { serializeJson, textToBytes } from './json.ts'
@@ -73,7 +73,7 @@ function pooledIv(): Uint8Array {
 function payloadBytes(payload: EncodeFrameOptions['payload']): Uint8Array {
   if (payload === undefined) return EMPTY
   if (typeof payload === 'string') return textToBytes(payload)
-  if (isBytes(payload)) return payload
+  if (isBytes(payload)) return plainBytes(payload)
   return textToBytes(serializeJson(payload, 'options.payload'))
 }
 

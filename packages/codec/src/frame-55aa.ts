@@ -2,7 +2,7 @@
  * The 55AA frame (PROTOCOL.md §3.1): header, optional clear retcode, body, CRC32 or
  * HMAC-SHA256 trailer over everything before it, suffix.
  */
-import { crc32, equalBytes } from '@tuya/crypto'
+import { allocBytes, crc32, equalBytes } from '@tuya/crypto'
 import { readU32, writeU32 } from './bytes.ts'
 import { CRC_BYTES, HEADER_55AA_BYTES, HMAC_BYTES, PREFIX_55AA, RETCODE_BYTES, SUFFIX_55AA, SUFFIX_BYTES } from './constants.ts'
 import { BadSuffixError, CrcMismatchError, HmacMismatchError } from './errors.ts'
@@ -33,7 +33,7 @@ export function encode55aa(
   const headBytes = head === undefined ? 0 : head.length
   const rc = retcode === undefined ? 0 : RETCODE_BYTES
   const total = HEADER_55AA_BYTES + rc + headBytes + body.length + t + SUFFIX_BYTES
-  const out = new Uint8Array(total)
+  const out = allocBytes(total)
   writeU32(out, 0, PREFIX_55AA)
   writeU32(out, 4, seq)
   writeU32(out, 8, cmd)

@@ -3,6 +3,7 @@
  * The AAD is the header without its prefix (bytes 4..18), so the length field is final
  * before encrypting; device frames carry their retcode inside the plaintext.
  */
+import { allocBytes } from '@tuya/crypto'
 import { readU32, writeU32 } from './bytes.ts'
 import { HEADER_6699_BYTES, IV_BYTES, PREFIX_6699, RETCODE_BYTES, SUFFIX_6699, SUFFIX_BYTES, TAG_BYTES } from './constants.ts'
 import { BadSuffixError } from './errors.ts'
@@ -31,7 +32,7 @@ export function encode6699(
   const h = head ?? NO_BYTES
   const plainBytes = rc.length + h.length + body.length
   const length = IV_BYTES + plainBytes + TAG_BYTES
-  const out = new Uint8Array(HEADER_6699_BYTES + length + SUFFIX_BYTES)
+  const out = allocBytes(HEADER_6699_BYTES + length + SUFFIX_BYTES)
   writeU32(out, 0, PREFIX_6699)
   // bytes 4..5: reserved, 0 (official firmware: a 4-bit frame-version field, always 0)
   writeU32(out, 6, seq)

@@ -4,6 +4,7 @@
  * contexts are cached because one peer uses one key for many frames.
  */
 import { createHmacSha256, isBytes } from '@tuya/crypto'
+import { plainBytes } from './bytes.ts'
 import type { KeyInput, ProtocolVersion } from './types.ts'
 import { isProtocolVersion } from './constants.ts'
 
@@ -33,7 +34,7 @@ export function toKeyBytes(key: KeyInput, name = 'key'): Uint8Array {
   }
   if (!isBytes(key)) throw new TypeError(`${name} must be a 16-character string or a 16-byte Uint8Array, got ${key === null ? 'null' : typeof key}`)
   if (key.length !== KEY_BYTES) throw new RangeError(`${name} must be 16 bytes long, got ${key.length}`)
-  return key
+  return plainBytes(key)
 }
 
 const stringKeys = new Map<string, Uint8Array>()
@@ -63,7 +64,7 @@ export function hmacFor(key: Uint8Array): (...parts: Uint8Array[]) => Uint8Array
   const hit = macs.get(key)
   if (hit !== undefined && sameBytes(hit.copy, key)) return hit.mac
   const ctx = createHmacSha256(key)
-  const entry: MacEntry = { copy: key.slice(), mac: ctx.mac }
+  const entry: MacEntry = { copy: new Uint8Array(key), mac: ctx.mac }
   macs.set(key, entry)
   return entry.mac
 }

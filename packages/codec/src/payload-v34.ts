@@ -2,7 +2,7 @@
  * Protocol 3.4 payloads (PROTOCOL.md §6.3): AES-ECB(key, header || json), the header inside
  * the encryption; an empty acknowledgement has no ciphertext at all.
  */
-import { aesEcbDecrypt, aesEcbEncrypt } from '@tuya/crypto'
+import { aesEcbDecrypt, aesEcbEncrypt, allocBytes } from '@tuya/crypto'
 import { EMPTY, needKey, splitHeader, type Opened, type PayloadCodec, type SealInput, type Sealed } from './payload.ts'
 
 /** The 3.4 payload codec. */
@@ -14,7 +14,7 @@ export const payloadV34: PayloadCodec = {
     if (payload.length === 0 && header === undefined) return { head: undefined, body: EMPTY }
     let plain = payload
     if (header !== undefined) {
-      plain = new Uint8Array(header.length + payload.length)
+      plain = allocBytes(header.length + payload.length)
       plain.set(header, 0)
       plain.set(payload, header.length)
     }

@@ -1,4 +1,5 @@
-import { gcm, unsafe } from '@noble/ciphers/aes.js'
+import { allocBytes } from './alloc.ts'
+import { getCryptoBackend } from './backend.ts'
 import { assertBytes } from './bytes.ts'
 import { AuthenticationError, BadPaddingError, DecryptError } from './errors.ts'
 
@@ -15,42 +16,6 @@ export interface EcbOptions {
   padding?: boolean
 }
 
-interface ExpandedKey {
-  readonly key: Uint8Array
-  readonly enc: Uint32Array
-  dec?: Uint32Array
-}
-
-// Expanding an AES key costs more than encrypting a 100-byte frame, and a Tuya peer uses
-// one key for many frames. Cache by key object, and re-check the bytes on every hit so a
-// caller that mutates its key array still gets the right answer.
-const expanded = new WeakMap<Uint8Array, ExpandedKey>()
-
-function expand(key: Uint8Array): ExpandedKey {
-  assertBytes(key, 'key', 16)
-  const hit = expanded.get(key)
-  if (hit !== undefined && sameKey(hit.key, key)) return hit
-  const entry: ExpandedKey = { key: key.slice(), enc: unsafe.expandKeyLE(key) }
-  expanded.set(key, entry)
-  return entry
-}
-
-function sameKey(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < 16; i++) if (a[i] !== b[i]) return false
-  return true
-}
-
-function word(b: Uint8Array, i: number): number {
-  return b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)
-}
-
-function put(out: Uint8Array, i: number, w: number): void {
-  out[i] = w
-  out[i + 1] = w >>> 8
-  out[i + 2] = w >>> 16
-  out[i + 3] = w >>> 24
-}
-
 /**
  * AES-128-ECB encryption, PKCS#7-padded unless `padding: false` (then the input must be
  * whole blocks). Padding is always added: 16 bytes in, 32 bytes out.
@@ -64,24 +29,17 @@ function put(out: Uint8Array, i: number, w: number): void {
  * @example aesEcbEncrypt(utf8ToBytes('4a5e1f0c9b2d7e38'), utf8ToBytes('{"dps":{}}'))
  */
 export function aesEcbEncrypt(key: Uint8Array, data: Uint8Array, options: EcbOptions = {}): Uint8Array {
-  const { enc } = expand(key)
+  assertBytes(key, 'key', 16)
   assertBytes(data, 'data')
   const padding = options.padding ?? true
   if (!padding && data.length % AES_BLOCK_BYTES !== 0) {
     throw new RangeError(`data must be a multiple of 16 bytes without padding, got ${data.length}`)
   }
   const full = data.length - (data.length % AES_BLOCK_BYTES)
-  const out = new Uint8Array(padding ? full + AES_BLOCK_BYTES : full)
+  const out = allocBytes(padding ? full + AES_BLOCK_BYTES : full)
   out.set(data)
   if (padding) out.fill(out.length - data.length, data.length)
-  for (let i = 0; i < out.length; i += AES_BLOCK_BYTES) {
-    const r = unsafe.encrypt(enc, word(out, i), word(out, i + 4), word(out, i + 8), word(out, i + 12))
-    put(out, i, r.s0)
-    put(out, i + 4, r.s1)
-    put(out, i + 8, r.s2)
-    put(out, i + 12, r.s3)
-  }
-  return out
+  return getCryptoBackend().ecbEncrypt(key, out)
 }
 
 /**
@@ -94,20 +52,12 @@ export function aesEcbEncrypt(key: Uint8Array, data: Uint8Array, options: EcbOpt
  *   padding is invalid (on the wire: a wrong key or protocol version)
  */
 export function aesEcbDecrypt(key: Uint8Array, data: Uint8Array, options: EcbOptions = {}): Uint8Array {
-  const entry = expand(key)
+  assertBytes(key, 'key', 16)
   assertBytes(data, 'data')
   if (data.length % AES_BLOCK_BYTES !== 0) {
     throw new DecryptError(`AES-ECB ciphertext must be a multiple of 16 bytes, got ${data.length}: wrong key, wrong version, or not ciphertext`)
   }
-  const dec = (entry.dec ??= unsafe.expandKeyDecLE(entry.key))
-  const out = new Uint8Array(data.length)
-  for (let i = 0; i < data.length; i += AES_BLOCK_BYTES) {
-    const r = unsafe.decrypt(dec, word(data, i), word(data, i + 4), word(data, i + 8), word(data, i + 12))
-    put(out, i, r.s0)
-    put(out, i + 4, r.s1)
-    put(out, i + 8, r.s2)
-    put(out, i + 12, r.s3)
-  }
+  const out = data.length === 0 ? allocBytes(0) : getCryptoBackend().ecbDecrypt(key, data)
   if (options.padding ?? true) return out.subarray(0, out.length - padLength(out))
   return out
 }
@@ -140,7 +90,7 @@ export function aesGcmEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8A
   assertBytes(iv, 'iv', GCM_IV_BYTES)
   assertBytes(plaintext, 'plaintext')
   if (aad !== undefined) assertBytes(aad, 'aad')
-  return gcm(key, iv, aad).encrypt(plaintext)
+  return getCryptoBackend().gcmEncrypt(key, iv, plaintext, aad)
 }
 
 /**
@@ -163,9 +113,7 @@ export function aesGcmDecrypt(key: Uint8Array, iv: Uint8Array, sealed: Uint8Arra
   if (sealed.length < GCM_TAG_BYTES) {
     throw new DecryptError(`AES-GCM input is ${sealed.length} bytes, shorter than its 16-byte tag`)
   }
-  try {
-    return gcm(key, iv, aad).decrypt(sealed)
-  } catch (cause) {
-    throw new AuthenticationError('AES-GCM tag does not verify: wrong key or wrong protocol version (or damaged bytes)', { cause })
-  }
+  const plaintext = getCryptoBackend().gcmDecrypt(key, iv, sealed, aad)
+  if (plaintext === undefined) throw new AuthenticationError('AES-GCM tag does not verify: wrong key or wrong protocol version (or damaged bytes)')
+  return plaintext
 }

@@ -1,4 +1,5 @@
 /** Byte helpers shared by the `@tuya/*` packages: Uint8Array only, no Buffer. */
+import { allocBytes } from './alloc.ts'
 
 const HEX = '0123456789abcdef'
 const encoder = new TextEncoder()
@@ -88,7 +89,7 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
     assertBytes(p, 'part')
     total += p.length
   }
-  const out = new Uint8Array(total)
+  const out = allocBytes(total)
   let offset = 0
   for (const p of parts) {
     out.set(p, offset)

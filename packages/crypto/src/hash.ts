@@ -1,6 +1,5 @@
-import { hmac } from '@noble/hashes/hmac.js'
 import { md5 as nobleMd5 } from '@noble/hashes/legacy.js'
-import { sha256 } from '@noble/hashes/sha2.js'
+import { getCryptoBackend, type CryptoBackend } from './backend.ts'
 import { assertBytes } from './bytes.ts'
 
 /**
@@ -10,21 +9,28 @@ import { assertBytes } from './bytes.ts'
 export function hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
   assertBytes(key, 'key')
   assertBytes(message, 'message')
-  return hmac(sha256, key, message)
+  return getCryptoBackend().hmacSha256(key)([message])
 }
 
 /**
- * A reusable HMAC-SHA256 keyed once: `update` parts, then `digest`. Saves re-hashing
- * the key pads for every frame of a session.
+ * A reusable HMAC-SHA256 keyed once: `mac(...parts)` is the MAC of their concatenation.
+ * Saves re-hashing the key pads for every frame of a session.
  */
 export function createHmacSha256(key: Uint8Array): { mac(...parts: Uint8Array[]): Uint8Array } {
   assertBytes(key, 'key')
-  const base = hmac.create(sha256, key)
+  const copy = key.slice()
+  let keyedBy: CryptoBackend | undefined
+  let keyed: (parts: readonly Uint8Array[]) => Uint8Array = () => new Uint8Array(0)
   return {
     mac(...parts) {
-      const h = base.clone()
-      for (const p of parts) h.update(p)
-      return h.digest()
+      for (const p of parts) assertBytes(p, 'part')
+      // Re-key lazily when the backend was swapped after this context was made.
+      const current = getCryptoBackend()
+      if (keyedBy !== current) {
+        keyed = current.hmacSha256(copy)
+        keyedBy = current
+      }
+      return keyed(parts)
     },
   }
 }

@@ -4,7 +4,8 @@
  * `@noble/ciphers` and `@noble/hashes`: AES-128-ECB (PKCS#7 or unpadded), AES-128-GCM,
  * HMAC-SHA256, MD5 and CRC32, plus byte helpers and an injectable random source.
  * Uint8Array in, Uint8Array out; no Buffer, no `node:` imports; runs on Node, Bun, Deno
- * and browsers.
+ * and browsers. AES and HMAC run on a swappable backend: `setCryptoBackend(nodeCryptoBackend)`
+ * (from `@tuya/crypto/node`) moves large inputs to OpenSSL.
  *
  * @example
  * ```ts
@@ -19,6 +20,9 @@
  */
 export { aesEcbDecrypt, aesEcbEncrypt, aesGcmDecrypt, aesGcmEncrypt, AES_BLOCK_BYTES, GCM_IV_BYTES, GCM_TAG_BYTES } from './aes.ts'
 export type { EcbOptions } from './aes.ts'
+export { allocBytes } from './alloc.ts'
+export { getCryptoBackend, nobleBackend, setCryptoBackend } from './backend.ts'
+export type { CryptoBackend } from './backend.ts'
 export { assertBytes, bytesToHex, bytesToUtf8, concatBytes, equalBytes, hexToBytes, isBytes, utf8ToBytes } from './bytes.ts'
 export { crc32 } from './crc32.ts'
 export { AuthenticationError, BadPaddingError, DecryptError, TuyaError } from './errors.ts'

@@ -168,7 +168,7 @@ describe('failures are typed', () => {
   })
   it('instanceof survives a second copy of the error classes (Symbol.for brand)', () => {
     class TuyaErrorCopy extends Error {
-      static [Symbol.hasInstance](v: unknown): boolean {
+      static override [Symbol.hasInstance](v: unknown): boolean {
         return typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[Symbol.for('@tuya/error:BadPaddingError')] === true
       }
     }

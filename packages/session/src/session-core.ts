@@ -228,7 +228,9 @@ export abstract class SessionCore implements Session {
 
   /** Derives and installs the session key; the caller has verified the peer's proof. */
   protected establish(clientNonce: Uint8Array, deviceNonce: Uint8Array): SessionEvent {
-    const sessionKey = this.rules.deriveSessionKey(this.localKey, clientNonce, deviceNonce)
+    // An exact-size copy: crypto outputs may be views of a shared 16 KB slab, and this key
+    // lives as long as the connection (a fleet would otherwise pin one slab per device).
+    const sessionKey = new Uint8Array(this.rules.deriveSessionKey(this.localKey, clientNonce, deviceNonce))
     this.#sessionKey = sessionKey
     this.#state = 'established'
     return { type: 'established', sessionKey }

@@ -236,3 +236,19 @@ describe('frames of older versions and the error classes', () => {
     assert.equal(session.state, 'idle')
   })
 })
+
+describe('memory', () => {
+  it('the session key owns exactly 16 bytes of memory (no pinned slab), on both sides', async () => {
+    const { createSession } = await import('../src/index.ts')
+    const client = createSession({ role: 'client', version: '3.5', localKey: '4a5e1f0c9b2d7e38' })
+    const device = createSession({ role: 'device', version: '3.5', localKey: '4a5e1f0c9b2d7e38' })
+    const [start] = client.start().send
+    const [resp] = device.receive(start!).send
+    const step = client.receive(resp!)
+    device.receive(step.send[0]!)
+    for (const key of [client.sessionKey!, device.sessionKey!, (step.events[0] as { sessionKey: Uint8Array }).sessionKey]) {
+      assert.equal(key.byteLength, 16)
+      assert.equal(key.buffer.byteLength, 16)
+    }
+  })
+})
