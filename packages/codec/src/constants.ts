@@ -13,7 +13,7 @@ export const PROTOCOL_VERSIONS: readonly ProtocolVersion[] = Object.freeze(['3.1
  * @returns true for `'3.1'` … `'3.5'`
  */
 export function isProtocolVersion(value: unknown): value is ProtocolVersion {
-  return value === '3.1' || value === '3.2' || value === '3.3' || value === '3.4' || value === '3.5'
+  return typeof value === 'string' && (PROTOCOL_VERSIONS as readonly string[]).includes(value)
 }
 
 /** Default ceiling for a whole frame, prefix to suffix (PROTOCOL.md §3.4 recommends 16384). */
