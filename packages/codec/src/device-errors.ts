@@ -13,6 +13,7 @@ export interface DeviceErrorOptions extends ErrorOptions {
 /** The device answered with an error text; `text` is what it said, `retcode` the frame's return code. */
 export class DeviceError extends TuyaError {
   static override readonly code: string = 'TUYA_ERR_DEVICE'
+  static override readonly scope: string = '@tuya/codec'
   /** The error text exactly as the device sent it. */
   readonly text: string
   /** The retcode of the frame (1 on every error seen so far), if the frame had one. */

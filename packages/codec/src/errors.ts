@@ -10,6 +10,7 @@ export { AuthenticationError, BadPaddingError, DecryptError, TuyaError } from '@
 /** The peer sent bytes that do not form a valid frame; drop the frame (or resynchronise the stream). */
 export class FrameError extends TuyaError {
   static override readonly code: string = 'TUYA_ERR_FRAME'
+  static override readonly scope: string = '@tuya/codec'
 }
 
 /** The bytes do not start with `000055AA` or `00006699` (or with the one this version uses). */

@@ -169,12 +169,21 @@ describe('failures are typed', () => {
   it('instanceof survives a second copy of the error classes (Symbol.for brand)', () => {
     class TuyaErrorCopy extends Error {
       static override [Symbol.hasInstance](v: unknown): boolean {
-        return typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[Symbol.for('@tuya/error:BadPaddingError')] === true
+        return typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[Symbol.for('@tuya/error:@tuya/crypto:BadPaddingError')] === true
       }
     }
     const e = new BadPaddingError('x')
     assert.ok(e instanceof TuyaErrorCopy)
     assert.equal(e.name, 'BadPaddingError')
+    // A class of the same name in another package (another scope) does not answer for it.
+    class OtherPackageError extends TuyaError {
+      static override readonly scope: string = '@tuya/other'
+    }
+    class BadPaddingErrorElsewhere extends OtherPackageError {}
+    Object.defineProperty(BadPaddingErrorElsewhere, 'name', { value: 'BadPaddingError' })
+    assert.equal(e instanceof BadPaddingErrorElsewhere, false)
+    assert.equal(new BadPaddingErrorElsewhere('y') instanceof BadPaddingError, false)
+    assert.ok(new BadPaddingErrorElsewhere('y') instanceof TuyaError)
   })
 })
 

@@ -7,6 +7,7 @@ import { TuyaError } from '@tuya/crypto'
 /** Base class of the discovery errors. */
 export class DiscoveryError extends TuyaError {
   static override readonly code: string = 'TUYA_ERR_DISCOVERY'
+  static override readonly scope: string = '@tuya/discovery'
 }
 
 /** Who usually holds the discovery ports, for the message of {@link DiscoveryBindError}. */

@@ -11,6 +11,7 @@ import { TuyaError } from '@tuya/crypto'
  */
 export class HandshakeError extends TuyaError {
   static override readonly code: string = 'TUYA_ERR_HANDSHAKE'
+  static override readonly scope: string = '@tuya/session'
 }
 
 /**

@@ -1,0 +1,246 @@
+/**
+ * The command queue of one device: commands go out in submission order, at most
+ * `maxInFlight` at a time and at most one per reply cmd (PROTOCOL.md §12: replies carry the
+ * request's cmd and are matched by it; cmd 8 is always a push). Pure bookkeeping: the engine
+ * decides when to pump, and what errors expired commands get.
+ */
+import type { DeviceMessage, Dps } from '@tuya/codec'
+import { toReply, type BuildContext, type BuiltCommand, type Command } from './command.ts'
+
+/** Sends one built command; the engine encodes and writes it and returns the seq it used. */
+export type WriteCommand = (built: BuiltCommand) => number
+
+/** Queue, in-flight slots and settle windows. */
+export class Dispatcher {
+  #queue: Command[] = []
+  readonly #inFlight = new Map<number, Command>()
+  /** Commands written with mode `write` are never in flight. */
+  readonly #maxInFlight: number
+  readonly #settleMs: number
+  /** The seq of the last answered command per cmd: a later frame echoing it is a leftover. */
+  readonly #answeredSeq = new Map<number, number>()
+  /**
+   * cmd -> seq of a written command that timed out or was aborted: its answer may still come.
+   * Devices answer in order, so the cmd is free again once that late answer arrives (and is
+   * taken as unsolicited) or once a command written after it is answered.
+   */
+  readonly #quarantine = new Map<number, number>()
+
+  /**
+   * @param maxInFlight - commands awaiting an answer at once (>= 1)
+   * @param settleMs - how long a `collect` command waits for a push after its acknowledgement
+   */
+  constructor(maxInFlight: number, settleMs: number) {
+    this.#maxInFlight = maxInFlight
+    this.#settleMs = settleMs
+  }
+
+  /** Commands waiting to be written. */
+  get queued(): number {
+    return this.#queue.length
+  }
+
+  /** Commands written and not yet answered. */
+  get inFlight(): number {
+    return this.#inFlight.size
+  }
+
+  /**
+   * Queues a command; retried commands go back in their original order ahead of newer ones.
+   * @param isUrgent - goes first (the client's own liveness heartbeat)
+   */
+  enqueue(command: Command, isUrgent = false): void {
+    const q = this.#queue
+    if (isUrgent) {
+      q.unshift(command)
+      return
+    }
+    if (q.length === 0 || q[q.length - 1]!.order < command.order) {
+      q.push(command)
+      return
+    }
+    let i = q.length
+    while (i > 0 && q[i - 1]!.order > command.order) i--
+    q.splice(i, 0, command)
+  }
+
+  /**
+   * Writes queued commands while slots are free; stops at the first command whose reply cmd
+   * is busy, so commands never overtake each other.
+   * @param ctx - build context (version, device id, time, dialect)
+   * @param write - encodes and writes a frame
+   */
+  pump(ctx: BuildContext, write: WriteCommand): void {
+    const q = this.#queue
+    while (q.length > 0 && this.#inFlight.size < this.#maxInFlight) {
+      const command = q[0]!
+      let built: BuiltCommand
+      try {
+        built = command.built ??= command.spec.build(ctx)
+      } catch (error) {
+        q.shift()
+        command.fail(error)
+        continue
+      }
+      const { cmd } = built
+      if (this.#inFlight.has(cmd) || this.#quarantine.has(cmd)) return
+      q.shift()
+      command.phase = 'written'
+      const isWriteOnly = command.spec.mode === 'write'
+      if (!isWriteOnly) this.#inFlight.set(cmd, command)
+      try {
+        command.seq = write(built)
+      } catch (error) {
+        this.#inFlight.delete(cmd)
+        command.fail(error)
+        continue
+      }
+      if (isWriteOnly) command.finish({ cmd, retcode: undefined, type: 'none' })
+    }
+  }
+
+  /**
+   * A device frame that is not a push: settles the command waiting for its cmd (§12).
+   * @param echoedSeq - the frame's seq where devices echo the request's (3.1-3.3), else undefined:
+   *   a frame echoing the seq of a command already answered is a leftover of that command
+   *   (`@tuyapi/stub` answers one set with several CONTROL frames), not this command's reply
+   * @returns `unmatched` when no command waits for this frame (it is unsolicited),
+   *   `settling` when a collect command now waits for pushes, else `done`
+   */
+  onReply(cmd: number, echoedSeq: number | undefined, retcode: number | undefined, message: DeviceMessage, text: string | undefined, now: number): 'unmatched' | 'settling' | 'done' {
+    if (this.#quarantine.delete(cmd)) return 'unmatched' // the late answer of a command that gave up
+    const command = this.#inFlight.get(cmd)
+    if (command === undefined || command.phase === 'settling') return 'unmatched'
+    if (echoedSeq !== undefined && echoedSeq !== 0 && echoedSeq !== command.seq && this.#answeredSeq.get(cmd) === echoedSeq) return 'unmatched'
+    this.#answeredSeq.set(cmd, command.seq)
+    if (this.#quarantine.size > 0) for (const [q, seq] of this.#quarantine) if (seq < command.seq) this.#quarantine.delete(q)
+    if (message.type === 'error') {
+      this.#inFlight.delete(cmd)
+      command.fail(message.error)
+      return 'done'
+    }
+    const { mode } = command.spec
+    if (message.type === 'ack' && mode === 'data') return 'done' // still waiting for the data
+    const reply = toReply(cmd, retcode, message, text)
+    if (mode === 'collect') {
+      if (message.type === 'ack') {
+        command.ack = reply
+        if (command.collected === undefined) {
+          command.phase = 'settling'
+          command.settleAt = now + this.#settleMs
+          return 'settling'
+        }
+        reply.dps = command.collected
+      } else if (reply.dps !== undefined && command.collected !== undefined) {
+        reply.dps = { ...command.collected, ...reply.dps }
+      }
+    }
+    this.#inFlight.delete(cmd)
+    command.finish(reply)
+    return 'done'
+  }
+
+  /**
+   * DPs arrived outside a matched reply (a STATUS push, or an unsolicited frame): collecting
+   * commands for the same cid take them; one in its settle window resolves.
+   */
+  onDps(dps: Dps, cid: string | undefined): void {
+    for (const [cmd, command] of this.#inFlight) {
+      if (command.spec.mode !== 'collect' || command.spec.cid !== cid) continue
+      command.collected = command.collected === undefined ? dps : { ...command.collected, ...dps }
+      if (command.phase === 'settling') {
+        this.#inFlight.delete(cmd)
+        const reply = command.ack!
+        reply.dps = command.collected
+        command.finish(reply)
+      }
+    }
+  }
+
+  /** The earliest time a command needs attention (deadline or end of settle), or Infinity. */
+  nextWake(): number {
+    let at = Infinity
+    for (const command of this.#inFlight.values()) if (command.wakeAt < at) at = command.wakeAt
+    for (const command of this.#queue) if (command.deadline < at) at = command.deadline
+    return at
+  }
+
+  /**
+   * Ends settle windows that are over (resolving with what was collected) and takes out
+   * commands past their deadline.
+   * @returns the expired commands, not yet rejected (the engine picks the error)
+   */
+  expire(now: number): Command[] {
+    const expired: Command[] = []
+    for (const [cmd, command] of this.#inFlight) {
+      if (command.phase === 'settling' && now >= command.settleAt) {
+        this.#inFlight.delete(cmd)
+        command.finish(command.ack!)
+      } else if (now >= command.deadline) {
+        this.#inFlight.delete(cmd)
+        if (command.phase === 'settling') command.finish(command.ack!)
+        else {
+          this.#quarantine.set(cmd, command.seq)
+          expired.push(command)
+        }
+      }
+    }
+    if (this.#queue.some((c) => now >= c.deadline)) {
+      this.#queue = this.#queue.filter((c) => {
+        if (now < c.deadline) return true
+        expired.push(c)
+        return false
+      })
+    }
+    return expired
+  }
+
+  /**
+   * Takes a command out (abort).
+   * @returns whether it was still pending
+   */
+  remove(command: Command): boolean {
+    const i = this.#queue.indexOf(command)
+    if (i >= 0) {
+      this.#queue.splice(i, 1)
+      return true
+    }
+    for (const [cmd, c] of this.#inFlight) {
+      if (c !== command) continue
+      this.#inFlight.delete(cmd)
+      if (c.phase === 'written') this.#quarantine.set(cmd, c.seq)
+      return true
+    }
+    return false
+  }
+
+  /**
+   * The connection is gone: every written command is taken out.
+   * @returns them, in order (the engine re-queues those with retries left and rejects the rest)
+   */
+  takeInFlight(): Command[] {
+    const out = [...this.#inFlight.values()].sort((a, b) => a.order - b.order)
+    this.#inFlight.clear()
+    this.#quarantine.clear()
+    this.#answeredSeq.clear()
+    for (const command of out) {
+      command.built = undefined
+    }
+    return out
+  }
+
+  /**
+   * Takes out queued commands.
+   * @param predicate - which ones (default all)
+   * @returns them
+   */
+  takeQueued(predicate: (command: Command) => boolean = () => true): Command[] {
+    const taken: Command[] = []
+    this.#queue = this.#queue.filter((c) => {
+      if (!predicate(c)) return true
+      taken.push(c)
+      return false
+    })
+    return taken
+  }
+}

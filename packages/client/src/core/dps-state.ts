@@ -1,0 +1,41 @@
+/**
+ * The cached DP state of a device and of each gateway child: replaced (never mutated) on
+ * every change, so a snapshot handed out stays valid.
+ */
+import type { Dps } from '@tuya/codec'
+
+const EMPTY: Readonly<Dps> = Object.freeze({})
+
+/** Merged DP state per cid (`undefined` = the device itself). */
+export class DpsCache {
+  #own: Readonly<Dps> = EMPTY
+  #children: Map<string, Readonly<Dps>> | undefined
+
+  /**
+   * The current state.
+   * @param cid - a gateway child, or undefined for the device itself
+   * @returns a frozen object
+   */
+  get(cid?: string): Readonly<Dps> {
+    if (cid === undefined) return this.#own
+    return this.#children?.get(cid) ?? EMPTY
+  }
+
+  /**
+   * Merges reported DPs.
+   * @param dps - what the device reported
+   * @param cid - whose DPs
+   * @returns the new merged state (frozen)
+   */
+  merge(dps: Dps, cid?: string): Readonly<Dps> {
+    const next = Object.freeze({ ...this.get(cid), ...dps })
+    if (cid === undefined) this.#own = next
+    else (this.#children ??= new Map()).set(cid, next)
+    return next
+  }
+
+  /** The children seen so far. */
+  cids(): string[] {
+    return this.#children === undefined ? [] : [...this.#children.keys()]
+  }
+}

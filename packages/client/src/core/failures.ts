@@ -1,0 +1,73 @@
+/**
+ * The errors the engine produces, with messages that say what happened and what to do.
+ */
+import { ConnectionError, ConnectionLostError, OfflineError, TimeoutError, VersionNotFoundError, WrongKeyError } from '../errors.ts'
+
+/** The TCP connection could not be opened. */
+export function openFailed(error: Error, deviceId: string): ConnectionError {
+  return new ConnectionError(`could not connect: ${error.message}; retrying with backoff`, { cause: error, deviceId })
+}
+
+/** The device closed the connection before it was usable. */
+export function closedWhileConnecting(isProbing: boolean, error: Error | undefined, deviceId: string): ConnectionError {
+  const when = isProbing ? 'while probing its version' : 'before the connection was ready'
+  return new ConnectionError(`the device closed the connection ${when}: another client may hold its only connection (PROTOCOL.md §13); retrying with backoff`, { cause: error, deviceId })
+}
+
+/** An online connection ended. */
+export function connectionEnded(error: Error | undefined, deviceId: string): ConnectionError {
+  const what = error === undefined ? 'the device closed the connection' : `the connection failed: ${error.message}`
+  return new ConnectionError(`${what}; reconnecting`, { cause: error, deviceId })
+}
+
+/** No heartbeat reply in time. */
+export function heartbeatMissed(timeoutMs: number, deviceId: string): ConnectionError {
+  return new ConnectionError(`no heartbeat reply within ${timeoutMs} ms: the connection is dead; reconnecting`, { deviceId })
+}
+
+/** Corrupt frames in a row. */
+export function outOfSync(count: number, cause: Error, deviceId: string): ConnectionError {
+  return new ConnectionError(`${count} corrupt frames in a row: the stream is out of sync; reconnecting`, { cause, deviceId })
+}
+
+/** What the connect deadline means, depending on how far the attempt got. */
+export function connectTimeout(stage: { isOpen: boolean; version: string | undefined; hasProvenKey: boolean; timeoutMs: number }, deviceId: string): Error {
+  const { isOpen, version, hasProvenKey, timeoutMs } = stage
+  if (!isOpen) return new ConnectionError(`could not connect within ${timeoutMs} ms; retrying with backoff`, { deviceId })
+  if (version === undefined) {
+    return new VersionNotFoundError(`version: 'auto' found no version: the device answered none of the 3.1/3.3 queries and 3.4/3.5 handshakes within ${timeoutMs} ms; check the local key, host and port, and that no other client holds the device`, { deviceId })
+  }
+  if (!hasProvenKey) {
+    return new WrongKeyError(`the device accepted the connection but did not answer the ${version} handshake within ${timeoutMs} ms: devices drop frames they cannot authenticate (PROTOCOL.md §18.29), so the local key or the version is probably wrong`, { deviceId })
+  }
+  return new ConnectionError(`the ${version} handshake got no answer within ${timeoutMs} ms; retrying with backoff`, { deviceId })
+}
+
+/** A written command got no answer (§18.29: silence right after connecting means a wrong key). */
+export function silence(cmd: number, timeoutMs: number, isFreshSilence: boolean, deviceId: string): Error {
+  if (isFreshSilence) {
+    return new WrongKeyError(`the device stayed silent after connecting (no answer to cmd ${cmd} within ${timeoutMs} ms): devices drop frames they cannot decrypt (PROTOCOL.md §18.29), so the local key or the version is probably wrong`, { deviceId })
+  }
+  return new TimeoutError(`the device did not answer cmd ${cmd} within ${timeoutMs} ms (it may still have applied it); the connection is being checked with a heartbeat`, { deviceId })
+}
+
+/** A command never written before its deadline. */
+export function expiredUnsent(isOnline: boolean, timeoutMs: number, last: Error | undefined, deviceId: string): Error {
+  if (isOnline) return new TimeoutError(`the command waited ${timeoutMs} ms behind earlier commands and was never sent; raise timeoutMs or maxInFlight`, { deviceId })
+  return new OfflineError(`the device could not be reached within ${timeoutMs} ms${last === undefined ? '' : ` (${last.message})`}; the command was never sent`, { cause: last, deviceId })
+}
+
+/** Queued commands when the connection failed and no reconnect will bring them out (or failFast). */
+export function offline(error: Error, deviceId: string): OfflineError {
+  return new OfflineError(`the device is offline: ${error.message}`, { cause: error, deviceId })
+}
+
+/** A written command whose connection dropped. */
+export function lostAfterWrite(error: Error, deviceId: string): ConnectionLostError {
+  return new ConnectionLostError(`the connection dropped after the command was sent (${error.message}); the device may or may not have applied it`, { cause: error, deviceId })
+}
+
+/** Replies that do not decrypt on a fresh connection. */
+export function undecryptable(version: string, cause: Error, deviceId: string): WrongKeyError {
+  return new WrongKeyError(`replies from the device do not decrypt under this local key (${version}): the key (or the version) is wrong; check it`, { cause, deviceId })
+}

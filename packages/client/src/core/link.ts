@@ -1,0 +1,196 @@
+/**
+ * One TCP connection's protocol state, sans-I/O: the deframer, the 3.4/3.5 session (or the
+ * version probe), the key and the seq counter (§12: starts at 1 per connection, strictly
+ * increasing, handshake frames included). Bytes in through `receive`, results out through
+ * a {@link LinkSink}; frames out through `encode`.
+ */
+import { decodeFrame, Deframer, encodeFrame, type DecodedFrame, type DiscardInfo, type JsonPayload, type ProtocolVersion } from '@tuya/codec'
+import type { RandomSource } from '@tuya/crypto'
+import { createSession, type Session } from '@tuya/session'
+import { VersionProbe, type ProbeResult } from './probe.ts'
+import { withRetcode } from './retcode.ts'
+import { handshakeFailure } from './session-errors.ts'
+import { TRAITS } from './traits.ts'
+
+/** Where a link delivers what it reads. Calls happen synchronously inside `receive`. */
+export interface LinkSink {
+  /** Write these bytes (a FINISH frame). */
+  send(bytes: Uint8Array): void
+  /** The connection is usable: the version is known and the key is established. */
+  ready(version: ProtocolVersion, isDevice22: boolean): void
+  /** A decoded device frame (after `ready`). */
+  frame(frame: DecodedFrame, raw: Uint8Array): void
+  /** A complete frame that failed its checks or decryption after `ready`. */
+  badFrame(error: Error, raw: Uint8Array): void
+  /** Bytes the deframer skipped (junk, impossible lengths). */
+  discard(info: DiscardInfo): void
+  /** Establishment failed (wrong key, wrong version); the connection is useless. */
+  failed(error: Error): void
+}
+
+/** Inputs of a {@link Link}. */
+export interface LinkOptions {
+  /** The version, or `undefined` to probe for it. */
+  version: ProtocolVersion | undefined
+  localKey: Uint8Array
+  deviceId: string
+  random: RandomSource
+  maxFrameBytes: number
+  /** Unix seconds (for the probe queries). */
+  t: number
+}
+
+/** The protocol side of one connection. */
+export class Link {
+  readonly #options: LinkOptions
+  readonly #deframer: Deframer
+  readonly #sink: LinkSink
+  #version: ProtocolVersion | undefined
+  #key: Uint8Array
+  #seq = 1
+  #session: Session | undefined
+  #probe: VersionProbe | undefined
+  #state: 'opening' | 'ready' | 'dead' = 'opening'
+  /** Whether a non-empty payload decrypted under the key on this connection (the key is proven). */
+  hasProvenKey = false
+
+  /**
+   * @param options - version (or undefined to probe), key, device id, randomness, limits
+   * @param sink - receives frames and state changes
+   */
+  constructor(options: LinkOptions, sink: LinkSink) {
+    this.#options = options
+    this.#sink = sink
+    this.#version = options.version
+    this.#key = options.localKey
+    this.#deframer = new Deframer({ maxFrameBytes: options.maxFrameBytes, onDiscard: (info) => sink.discard(info) })
+  }
+
+  /** The protocol version (known once ready, or from the start when configured). */
+  get version(): ProtocolVersion | undefined {
+    return this.#version
+  }
+
+  /** Whether commands can be sent. */
+  get isReady(): boolean {
+    return this.#state === 'ready'
+  }
+
+  /** The seq the next encoded frame gets. */
+  get nextSeq(): number {
+    return this.#seq
+  }
+
+  /** Bytes of an incomplete frame held back. */
+  get bufferedBytes(): number {
+    return this.#deframer.bufferedBytes
+  }
+
+  /**
+   * Starts the connection: the frames to write first (START, the probe, or none).
+   * `ready` is reported synchronously for 3.1-3.3.
+   */
+  open(): Uint8Array[] {
+    const version = this.#version
+    if (version === undefined) {
+      const { localKey, deviceId, t, random, maxFrameBytes } = this.#options
+      this.#probe = new VersionProbe({ localKey, devId: deviceId, t, random, maxFrameBytes })
+      const frames = this.#probe.open()
+      this.#seq = frames.length + 1
+      return frames
+    }
+    const handshake = TRAITS[version].handshake
+    if (handshake === undefined) {
+      this.#state = 'ready'
+      this.#sink.ready(version, false)
+      return []
+    }
+    this.#session = createSession({ role: 'client', version: handshake, localKey: this.#key, random: this.#options.random, firstSeq: 1 })
+    const frames = this.#session.start().send
+    this.#seq = this.#session.nextSeq
+    return frames
+  }
+
+  /** Stops all processing (the engine is done with this connection). */
+  kill(): void {
+    this.#state = 'dead'
+  }
+
+  /**
+   * Encodes a command frame with the next seq.
+   * @param cmd - command number
+   * @param payload - JSON object, text or bytes
+   * @returns the frame bytes
+   */
+  encode(cmd: number, payload: JsonPayload | Uint8Array | string): Uint8Array {
+    return encodeFrame({ version: this.#version!, key: this.#key, seq: this.#seq++, cmd, payload, random: this.#options.random })
+  }
+
+  /**
+   * Handles received bytes; results go to the sink.
+   * @param chunk - bytes from the transport
+   */
+  receive(chunk: Uint8Array): void {
+    if (this.#state === 'dead') return
+    for (const raw of this.#deframer.push(chunk)) {
+      if (this.#state === 'ready') this.#data(raw)
+      else if (this.#state === 'opening') this.#opening(raw)
+      else return
+    }
+  }
+
+  #data(raw: Uint8Array): void {
+    const version = this.#version!
+    let frame: DecodedFrame
+    try {
+      const bytes = TRAITS[version].integrity === 'crc' ? withRetcode(raw) : raw
+      frame = decodeFrame(bytes, { version, key: this.#key, maxFrameBytes: this.#options.maxFrameBytes })
+    } catch (error) {
+      this.#sink.badFrame(error as Error, raw)
+      return
+    }
+    if (frame.payload.length > 0 && frame.isEncrypted) this.hasProvenKey = true
+    this.#sink.frame(frame, raw)
+  }
+
+  #opening(raw: Uint8Array): void {
+    try {
+      if (this.#probe !== undefined) {
+        const result = this.#probe.receive(raw, this.#options.deviceId)
+        if (result !== undefined) this.#adopt(result)
+        return
+      }
+      const session = this.#session!
+      let step
+      try {
+        step = session.receive(raw)
+      } catch (error) {
+        throw handshakeFailure(error, session.version, this.#options.deviceId)
+      }
+      for (const bytes of step.send) this.#sink.send(bytes)
+      this.#seq = session.nextSeq
+      const key = session.sessionKey
+      if (key === undefined) return
+      this.#key = key
+      this.#session = undefined
+      this.hasProvenKey = true
+      this.#state = 'ready'
+      this.#sink.ready(this.#version!, false)
+    } catch (error) {
+      this.#state = 'dead'
+      this.#sink.failed(error as Error)
+    }
+  }
+
+  #adopt(result: ProbeResult): void {
+    this.#probe = undefined
+    this.#version = result.version
+    this.#key = result.key
+    this.#seq = result.nextSeq
+    for (const bytes of result.send) this.#sink.send(bytes)
+    this.#state = 'ready'
+    if (TRAITS[result.version].handshake !== undefined || (result.frame?.isEncrypted ?? false)) this.hasProvenKey = true
+    this.#sink.ready(result.version, result.isDevice22)
+    if (result.frame !== undefined && this.#state === 'ready') this.#sink.frame(result.frame, new Uint8Array(0))
+  }
+}

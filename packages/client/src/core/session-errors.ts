@@ -1,0 +1,24 @@
+/**
+ * Maps the session's negotiation errors to the client's configuration errors.
+ */
+import { MalformedHandshakeError, UnexpectedFrameError, WrongLocalKeyError, WrongVersionError as SessionWrongVersionError } from '@tuya/session'
+import { ConnectionError, WrongKeyError, WrongVersionError } from '../errors.ts'
+
+/**
+ * Turns an error thrown by a client `Session` into a WrongKeyError, WrongVersionError or ConnectionError.
+ *
+ * @param error - what `session.receive` threw
+ * @param version - the version being negotiated
+ * @param deviceId - for the error
+ * @returns the client error, with the session error as `cause`
+ */
+export function handshakeFailure(error: unknown, version: string, deviceId: string): Error {
+  const options = { cause: error, deviceId }
+  if (error instanceof WrongLocalKeyError) {
+    return new WrongKeyError(`the ${version} handshake failed: the device does not hold this local key (its proof did not verify); check the key (it changes when the device is re-paired)`, options)
+  }
+  if (error instanceof SessionWrongVersionError || error instanceof UnexpectedFrameError || error instanceof MalformedHandshakeError) {
+    return new WrongVersionError(`the ${version} handshake failed: the device answered like another protocol version; set the right version, or version: 'auto'`, options)
+  }
+  return new ConnectionError(`the ${version} handshake failed; the connection was closed and will be retried`, options)
+}

@@ -1,0 +1,260 @@
+/**
+ * The traffic of one device over its current connection: writing queued commands, matching
+ * device frames to them, STATUS pushes into the DP cache, keep-alive heartbeats and the
+ * missed-reply checks. The lifecycle ({@link Engine}) decides when there is a connection.
+ */
+import { CMD, NotJsonError, parseDevicePayload, type DecodedFrame, type DeviceMessage, type Dps } from '@tuya/codec'
+import { DecryptError } from '@tuya/crypto'
+import { WrongKeyError } from '../errors.ts'
+import { Command, type BuildContext, type BuiltCommand } from './command.ts'
+import { Dispatcher } from './dispatcher.ts'
+import { DpsCache } from './dps-state.ts'
+import type { EngineConfig, EngineHost } from './engine.ts'
+import type { DisconnectReason } from './events.ts'
+import { expiredUnsent, heartbeatMissed, lostAfterWrite, outOfSync, silence, undecryptable } from './failures.ts'
+import type { Link } from './link.ts'
+import { frameEntry } from './log.ts'
+import { heartbeatSpec } from './specs.ts'
+import { TRAITS } from './traits.ts'
+
+/** What the traffic needs from the lifecycle. */
+export interface TrafficContext {
+  readonly config: EngineConfig
+  readonly host: EngineHost
+  isOnline(): boolean
+  buildContext(): BuildContext
+  lastError(): Error | undefined
+  /** The connection is unusable because of the configuration (wrong key). */
+  fail(error: Error): void
+  /** The connection is dead. */
+  drop(reason: DisconnectReason, error: Error): void
+}
+
+const MAX_BAD_FRAMES = 3
+
+/** Commands and frames of one device. */
+export class Traffic {
+  readonly dispatcher: Dispatcher
+  readonly cache = new DpsCache()
+  readonly #ctx: TrafficContext
+  #link: Link | undefined
+  #linkFrames = 0
+  #badFrames = 0
+  #heartbeat: Command | undefined
+  lastWriteAt = 0
+  /** A key was proven on some connection of this handle (a handshake, or a decrypted reply). */
+  hasProvenKey = false
+
+  /** @param ctx - the lifecycle */
+  constructor(ctx: TrafficContext) {
+    this.#ctx = ctx
+    this.dispatcher = new Dispatcher(ctx.config.maxInFlight, ctx.config.settleMs)
+  }
+
+  /** Starts using a new connection. */
+  attach(link: Link): void {
+    this.#link = link
+    this.#linkFrames = 0
+    this.#badFrames = 0
+  }
+
+  /** The connection is gone. */
+  detach(): void {
+    this.#link = undefined
+  }
+
+  /** The connection became usable. */
+  onReady(now: number): void {
+    if (this.#link?.hasProvenKey === true) this.hasProvenKey = true
+    this.lastWriteAt = now
+  }
+
+  /** Queues a command (first when urgent) and writes what can be written. */
+  enqueue(command: Command, isUrgent = false): void {
+    this.dispatcher.enqueue(command, isUrgent)
+    this.pump()
+  }
+
+  /** Writes queued commands while the connection and the in-flight limit allow. */
+  pump(): void {
+    const link = this.#link
+    if (link === undefined || !link.isReady || !this.#ctx.isOnline()) return
+    this.dispatcher.pump(this.#ctx.buildContext(), (built) => this.#write(link, built))
+  }
+
+  #write(link: Link, built: BuiltCommand): number {
+    const seq = link.nextSeq
+    const bytes = link.encode(built.cmd, built.payload)
+    const { payload } = built
+    const text = this.#ctx.config.logger === undefined || payload instanceof Uint8Array ? undefined : typeof payload === 'string' ? payload : JSON.stringify(payload)
+    this.writeRaw(bytes, built.cmd, text)
+    return seq
+  }
+
+  /** Writes one frame (and logs it). */
+  writeRaw(bytes: Uint8Array, cmd: number | undefined, text: string | undefined): void {
+    const { config, host } = this.#ctx
+    this.lastWriteAt = config.now()
+    if (config.logger !== undefined) config.logger(frameEntry(config.deviceId, 'out', cmd ?? readCmd(bytes), bytes, text))
+    host.write(bytes)
+  }
+
+  /**
+   * Online with nothing pending: the keep-alive heartbeat is up to us (pending commands probe
+   * liveness themselves, and their missed replies start a heartbeat).
+   */
+  isIdle(): boolean {
+    return this.#heartbeat === undefined && this.#ctx.config.heartbeatIntervalMs > 0 && this.dispatcher.inFlight === 0 && this.dispatcher.queued === 0
+  }
+
+  /** When the next keep-alive heartbeat is due. */
+  heartbeatDue(): number {
+    return this.lastWriteAt + this.#ctx.config.heartbeatIntervalMs
+  }
+
+  /** Sends a keep-alive heartbeat when one is due. */
+  keepAlive(now: number): void {
+    if (this.isIdle() && now >= this.heartbeatDue()) this.#startHeartbeat()
+  }
+
+  #startHeartbeat(): void {
+    const { config } = this.#ctx
+    const command = new Command(heartbeatSpec(config.heartbeatTimeoutMs), config.now(), () => {
+      if (this.#heartbeat === command) this.#heartbeat = undefined
+    }, () => {})
+    this.#heartbeat = command
+    // Ahead of queued commands: it decides whether the connection (and a quarantined cmd) is usable.
+    this.enqueue(command, true)
+  }
+
+  /** The earliest time anything here needs attention, or Infinity. */
+  nextWake(): number {
+    const at = this.dispatcher.nextWake()
+    return this.#ctx.isOnline() && this.isIdle() ? Math.min(at, this.heartbeatDue()) : at
+  }
+
+  /** Settles what is due: settle windows, missed replies, deadlines of unsent commands. */
+  expire(now: number): void {
+    const { config } = this.#ctx
+    const { deviceId } = config
+    let wasSilent = false
+    let configError: Error | undefined
+    for (const command of this.dispatcher.expire(now)) {
+      if (command === this.#heartbeat) {
+        this.#heartbeat = undefined
+        if (this.#ctx.isOnline()) this.#ctx.drop('heartbeat-timeout', heartbeatMissed(config.heartbeatTimeoutMs, deviceId))
+      } else if (command.phase === 'written') {
+        wasSilent = true
+        const error = silence(command.built?.cmd ?? -1, command.spec.timeoutMs, this.#isFreshSilence(), deviceId)
+        if (error instanceof WrongKeyError) configError = error
+        command.fail(error)
+      } else {
+        command.fail(expiredUnsent(this.#ctx.isOnline(), command.spec.timeoutMs, this.#ctx.lastError(), deviceId))
+      }
+    }
+    if (configError !== undefined) this.#ctx.fail(configError)
+    else if (wasSilent) this.checkLiveness()
+  }
+
+  /** A written command got no answer (timed out, aborted): send a heartbeat unless one is on its way. */
+  checkLiveness(): void {
+    if (this.#ctx.isOnline() && this.#heartbeat === undefined) this.#startHeartbeat()
+  }
+
+  /** §18.29: a 3.1-3.3 device drops frames it cannot decrypt; silence on a fresh connection to a device that never answered us means a wrong key. */
+  #isFreshSilence(): boolean {
+    const version = this.#link?.version
+    return !this.hasProvenKey && this.#linkFrames === 0 && version !== undefined && TRAITS[version].handshake === undefined
+  }
+
+  /**
+   * The connection is gone: written commands reject with ConnectionLostError (or go back to
+   * the queue while they have retries), settling ones resolve with their acknowledgement.
+   * @param error - why (becomes the cause)
+   * @param isConfig - a wrong key/version: reject with that error instead
+   * @param mayRetry - false when the caller disconnected
+   */
+  loseInFlight(error: Error, isConfig: boolean, mayRetry: boolean): void {
+    for (const command of this.dispatcher.takeInFlight()) {
+      if (command === this.#heartbeat) continue
+      if (command.phase === 'settling') command.finish(command.ack!)
+      else if (isConfig) command.fail(error)
+      else if (mayRetry && command.retriesLeft > 0) {
+        command.retriesLeft--
+        command.phase = 'queued'
+        this.dispatcher.enqueue(command)
+      } else command.fail(lostAfterWrite(error, this.#ctx.config.deviceId))
+    }
+    // A heartbeat still queued belonged to the dead connection.
+    if (this.#heartbeat !== undefined) this.dispatcher.remove(this.#heartbeat)
+    this.#heartbeat = undefined
+  }
+
+  /** Rejects queued commands picked by `predicate` with `errorFor(command)`. */
+  rejectQueued(predicate: (command: Command) => boolean, error: Error): void {
+    for (const command of this.dispatcher.takeQueued(predicate)) command.fail(error)
+  }
+
+  /** A decoded device frame: pushes update the state, replies settle their command. */
+  onFrame(frame: DecodedFrame, raw: Uint8Array): void {
+    const { config } = this.#ctx
+    this.#linkFrames++
+    this.#badFrames = 0
+    if (this.#link?.hasProvenKey === true) this.hasProvenKey = true
+    if (config.logger !== undefined) config.logger(frameEntry(config.deviceId, 'in', frame.cmd, raw, frame.text))
+    let message: DeviceMessage
+    try {
+      message = parseDevicePayload(frame)
+    } catch (error) {
+      this.onBadFrame(error as Error)
+      return
+    }
+    if (frame.cmd === CMD.STATUS) {
+      // cmd 8 is always a push, even while a reply is awaited (§18.11, §18.12).
+      if (message.type !== 'dps') return
+      this.#applyDps(message.dps, message.cid, 'push')
+      this.dispatcher.onDps(message.dps, message.cid)
+      this.pump()
+      return
+    }
+    if (message.type === 'dps') this.#applyDps(message.dps, message.cid, 'reply')
+    const now = config.now()
+    const version = this.#link?.version
+    const echoedSeq = version !== undefined && TRAITS[version].echoesSeq ? frame.seq : undefined
+    const outcome = this.dispatcher.onReply(frame.cmd, echoedSeq, frame.retcode, message, frame.text, now)
+    if (outcome === 'unmatched') {
+      if (message.type === 'dps') this.dispatcher.onDps(message.dps, message.cid)
+      return
+    }
+    if (outcome === 'settling') this.#ctx.host.wakeAt(now + config.settleMs)
+    this.pump()
+    // Idle again: make sure the keep-alive is planned (cheap when a timer is due sooner anyway).
+    if (this.isIdle()) this.#ctx.host.wakeAt(this.heartbeatDue())
+  }
+
+  #applyDps(dps: Dps, cid: string | undefined, source: 'push' | 'reply'): void {
+    const state = this.cache.merge(dps, cid)
+    this.#ctx.host.emit({ type: 'dps', dps, state, source, ...(cid === undefined ? {} : { cid }) })
+  }
+
+  /** A frame that failed its checks: a wrong key on a fresh 3.1-3.3 connection, else dropped (three in a row: reconnect). */
+  onBadFrame(error: Error): void {
+    const link = this.#link
+    if (link === undefined) return
+    const { config } = this.#ctx
+    config.logger?.({ level: 'warn', deviceId: config.deviceId, message: `dropped a frame that failed its checks: ${error.message}`, error })
+    const version = link.version
+    const isKeySymptom = error instanceof DecryptError || error instanceof NotJsonError
+    if (!link.hasProvenKey && isKeySymptom && version !== undefined && TRAITS[version].handshake === undefined) {
+      this.#ctx.fail(undecryptable(version, error, config.deviceId))
+      return
+    }
+    if (++this.#badFrames >= MAX_BAD_FRAMES) this.#ctx.drop('protocol-error', outOfSync(MAX_BAD_FRAMES, error, config.deviceId))
+  }
+}
+
+function readCmd(bytes: Uint8Array): number {
+  // 55AA: cmd at 8..12; 6699: at 10..14 (the third prefix byte tells them apart).
+  const at = bytes[2] === 0x55 ? 8 : 10
+  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0
+}

@@ -1,0 +1,53 @@
+/**
+ * The handle's typed `EventTarget` (STYLE.md: EventTarget, not node:events).
+ */
+import type { ConnectedDetail, DisconnectedDetail, DpsDetail, ErrorDetail, StateDetail } from './core/events.ts'
+
+/** The events of a device handle and their `detail`. */
+export interface DeviceEventMap {
+  /** A connection is online (after the handshake or version probe). */
+  connected: ConnectedDetail
+  /** An online connection ended. */
+  disconnected: DisconnectedDetail
+  /** A connection problem: a failed attempt, a wrong key, a dead connection. Always carries an Error. */
+  error: ErrorDetail
+  /** DPs reported by a push or a reply; `state` is the merged state. */
+  dps: DpsDetail
+  /** The connection state changed. */
+  state: StateDetail
+}
+
+/** Names of the handle's events. */
+export type DeviceEventType = keyof DeviceEventMap
+
+/** The event object: a `CustomEvent` with a typed `detail`. */
+export type DeviceEvent<K extends DeviceEventType> = CustomEvent<DeviceEventMap[K]>
+
+/** A listener of one event type. */
+export type DeviceListener<K extends DeviceEventType> = (event: DeviceEvent<K>) => void
+
+type AnyListener = ((event: Event) => void) | { handleEvent(event: Event): void }
+type AddOptions = boolean | { capture?: boolean; once?: boolean; passive?: boolean; signal?: AbortSignal }
+type RemoveOptions = boolean | { capture?: boolean }
+
+/** `EventTarget` with typed listeners for {@link DeviceEventMap}. */
+export class DeviceEventTarget extends EventTarget {
+  /** Adds a typed listener (same semantics as `EventTarget.addEventListener`). */
+  override addEventListener<K extends DeviceEventType>(type: K, listener: DeviceListener<K> | null, options?: AddOptions): void
+  override addEventListener(type: string, listener: AnyListener | null, options?: AddOptions): void
+  override addEventListener(type: string, listener: unknown, options?: AddOptions): void {
+    if (listener !== null) super.addEventListener(type, listener as AnyListener, options)
+  }
+
+  /** Removes a listener. */
+  override removeEventListener<K extends DeviceEventType>(type: K, listener: DeviceListener<K> | null, options?: RemoveOptions): void
+  override removeEventListener(type: string, listener: AnyListener | null, options?: RemoveOptions): void
+  override removeEventListener(type: string, listener: unknown, options?: RemoveOptions): void {
+    if (listener !== null) super.removeEventListener(type, listener as AnyListener, options)
+  }
+
+  /** Dispatches a typed event. */
+  protected emit<K extends DeviceEventType>(type: K, detail: DeviceEventMap[K]): void {
+    this.dispatchEvent(new CustomEvent(type, { detail }))
+  }
+}

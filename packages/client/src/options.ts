@@ -1,0 +1,116 @@
+/**
+ * Checking and defaulting {@link DeviceOptions}. Bad arguments throw TypeError/RangeError
+ * naming the option; the key is never echoed.
+ */
+import { isProtocolVersion, toKeyBytes, type ProtocolVersion } from '@tuya/codec'
+import type { BackoffOptions } from './core/backoff.ts'
+import type { EngineConfig } from './core/engine.ts'
+import { pooledRandom } from './transport/random.ts'
+import { systemJitter, systemNow, systemSetTimer } from './transport/timers.ts'
+import { tcpConnector } from './transport/tcp.ts'
+import type { ConnectGate, Connector, SetTimer } from './transport/types.ts'
+import type { DeviceOptions } from './types.ts'
+
+/** Everything a handle needs, resolved. */
+export interface ResolvedOptions {
+  engine: EngineConfig
+  host: string
+  port: number
+  cid: string | undefined
+  isGateway: boolean
+  dpIds: string[]
+  timeoutMs: number
+  failFast: boolean
+  resyncOnReconnect: boolean
+  transport: Connector
+  connectGate: ConnectGate | undefined
+  setTimer: SetTimer
+}
+
+function ms(value: unknown, name: string, fallback: number, min = 0): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) throw new RangeError(`${name} must be a finite number >= ${min} (milliseconds), got ${String(value)}`)
+  return value
+}
+
+function fn<T>(value: unknown, name: string, fallback: T): T {
+  if (value === undefined) return fallback
+  if (typeof value !== 'function') throw new TypeError(`${name} must be a function`)
+  return value as T
+}
+
+function backoff(options: DeviceOptions['reconnect']): { backoff: BackoffOptions | false; stableAfterMs: number } {
+  if (options === false) return { backoff: false, stableAfterMs: 10_000 }
+  const o = options ?? {}
+  if (typeof o !== 'object') throw new TypeError('options.reconnect must be an object or false')
+  const jitter = ms(o.jitter, 'options.reconnect.jitter', 0.5)
+  if (jitter > 1) throw new RangeError('options.reconnect.jitter must be between 0 and 1')
+  const initialDelayMs = ms(o.initialDelayMs, 'options.reconnect.initialDelayMs', 1000)
+  return {
+    backoff: {
+      initialDelayMs,
+      maxDelayMs: ms(o.maxDelayMs, 'options.reconnect.maxDelayMs', Math.max(30_000, initialDelayMs)),
+      factor: ms(o.factor, 'options.reconnect.factor', 2, 1),
+      jitter,
+    },
+    stableAfterMs: ms(o.stableAfterMs, 'options.reconnect.stableAfterMs', 10_000),
+  }
+}
+
+/**
+ * Checks the options of createDevice and fills in defaults.
+ * @throws TypeError or RangeError naming the bad option
+ */
+export function resolveOptions(options: DeviceOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object: { id, key, host, version }')
+  const { id, host, version, cid } = options
+  if (typeof id !== 'string' || id.length === 0) throw new TypeError('options.id must be the device id (a non-empty string)')
+  if (typeof host !== 'string' || host.length === 0) throw new TypeError('options.host must be the device address (a non-empty string)')
+  if (version !== 'auto' && !isProtocolVersion(version)) throw new RangeError(`options.version must be one of 3.1, 3.2, 3.3, 3.4, 3.5 or 'auto', got ${JSON.stringify(version)}`)
+  if (cid !== undefined && (typeof cid !== 'string' || cid.length === 0)) throw new TypeError('options.cid must be a non-empty string (a gateway child node id)')
+  const localKey = toKeyBytes(options.key, 'options.key').slice()
+  const port = options.port ?? 6668
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new RangeError(`options.port must be a TCP port (1-65535), got ${String(port)}`)
+  const maxInFlight = options.maxInFlight ?? 1
+  if (!Number.isInteger(maxInFlight) || maxInFlight < 1) throw new RangeError(`options.maxInFlight must be an integer >= 1, got ${String(maxInFlight)}`)
+  const maxFrameBytes = options.maxFrameBytes ?? 16384
+  if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 64) throw new RangeError(`options.maxFrameBytes must be an integer >= 64, got ${String(maxFrameBytes)}`)
+  const dpIds = (options.dpIds ?? []).map((v, i) => {
+    const s = String(v)
+    if (!/^\d+$/.test(s)) throw new RangeError(`options.dpIds[${i}] must be a DP id (digits), got ${s}`)
+    return s
+  })
+  const { backoff: reconnect, stableAfterMs } = backoff(options.reconnect)
+  const connectTimeoutMs = ms(options.connectTimeoutMs, 'options.connectTimeoutMs', 5000, 1)
+  return {
+    engine: {
+      deviceId: id,
+      localKey,
+      version: version === 'auto' ? undefined : (version as ProtocolVersion),
+      isDevice22: options.device22 === true,
+      connectTimeoutMs,
+      heartbeatIntervalMs: ms(options.heartbeatIntervalMs, 'options.heartbeatIntervalMs', 10_000),
+      heartbeatTimeoutMs: ms(options.heartbeatTimeoutMs, 'options.heartbeatTimeoutMs', 5000, 1),
+      maxInFlight,
+      settleMs: ms(options.settleMs, 'options.settleMs', 300),
+      reconnect,
+      stableAfterMs,
+      maxFrameBytes,
+      now: fn(options.now, 'options.now', systemNow),
+      random: fn(options.random, 'options.random', pooledRandom),
+      jitter: fn(options.jitter, 'options.jitter', systemJitter),
+      logger: fn(options.logger, 'options.logger', undefined),
+    },
+    host,
+    port,
+    cid,
+    isGateway: options.isGateway === true,
+    dpIds,
+    timeoutMs: ms(options.timeoutMs, 'options.timeoutMs', 10_000, 1),
+    failFast: options.failFast === true,
+    resyncOnReconnect: options.resyncOnReconnect !== false,
+    transport: fn(options.transport, 'options.transport', tcpConnector),
+    connectGate: options.connectGate,
+    setTimer: fn(options.setTimer, 'options.setTimer', systemSetTimer),
+  }
+}
