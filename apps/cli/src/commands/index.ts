@@ -4,7 +4,8 @@
  */
 import type { Command } from '../args.ts'
 import { decodeCommand } from './decode.ts'
+import { demoCommand } from './demo.ts'
 import { mockCommand } from './mock.ts'
 
 /** Every command, in the order `tuya --help` lists them. */
-export const COMMANDS: readonly Command[] = [mockCommand, decodeCommand]
+export const COMMANDS: readonly Command[] = [demoCommand, mockCommand, decodeCommand]

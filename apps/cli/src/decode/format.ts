@@ -3,6 +3,7 @@
  * coloured only when asked (a TTY without NO_COLOR), or one JSON object per frame.
  */
 import type { DecodeRecord, FrameRecord, NoticeRecord } from './records.ts'
+import { painter, type Paint } from '../style.ts'
 
 /** How to render. */
 export interface FormatOptions {
@@ -12,13 +13,6 @@ export interface FormatOptions {
   readonly isUtc?: boolean
 }
 
-const ANSI = { dim: '\x1b[2m', bold: '\x1b[1m', red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', cyan: '\x1b[36m', magenta: '\x1b[35m', reset: '\x1b[0m' } as const
-
-type Paint = (code: keyof typeof ANSI, text: string) => string
-
-function painter(isColor: boolean): Paint {
-  return isColor ? (code, text) => `${ANSI[code]}${text}${ANSI.reset}` : (_code, text) => text
-}
 
 /**
  * Formats a capture time.
