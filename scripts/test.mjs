@@ -67,6 +67,8 @@ if (!args.includes('--no-build')) {
   console.log('\n== build and typecheck (turbo)')
   const r = await run(bin('turbo'), ['run', 'build', 'typecheck', '--output-logs=errors-only'])
   if (r.code !== 0) failures.push('build/typecheck')
+  // The root examples/ are not a workspace; they compile against the built packages.
+  else if ((await run(bin('tsc'), ['-p', 'examples/tsconfig.json'])).code !== 0) failures.push('typecheck examples/')
 }
 if (!args.includes('--no-lint') && failures.length === 0) {
   console.log('\n== lint the published packages (publint, are-the-types-wrong, source rules)')

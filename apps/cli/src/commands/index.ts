@@ -5,7 +5,11 @@
 import type { Command } from '../args.ts'
 import { decodeCommand } from './decode.ts'
 import { demoCommand } from './demo.ts'
+import { getCommand } from './get.ts'
 import { mockCommand } from './mock.ts'
+import { scanCommand } from './scan.ts'
+import { setCommand } from './set.ts'
+import { watchCommand } from './watch.ts'
 
 /** Every command, in the order `tuya --help` lists them. */
-export const COMMANDS: readonly Command[] = [demoCommand, mockCommand, decodeCommand]
+export const COMMANDS: readonly Command[] = [demoCommand, scanCommand, getCommand, setCommand, watchCommand, mockCommand, decodeCommand]

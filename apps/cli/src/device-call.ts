@@ -1,0 +1,51 @@
+/**
+ * Runs one operation against a device for `tuya get` and `tuya set`: opens the handle,
+ * shows a spinner on a terminal while waiting (with the reason of each retry), turns a
+ * failure into one line and exit code 1, and always closes the handle.
+ */
+import { createDevice, type TuyaDevice } from '@tuya/client'
+import type { CommandIo } from './args.ts'
+import { describeFailure } from './device-failure.ts'
+import { deviceOptions, type DeviceTarget } from './device-target.ts'
+import { startProgress, type TerminalDeps } from './terminal.ts'
+
+/** The outcome of {@link callDevice}. */
+export type CallOutcome<T> = { readonly ok: true; readonly value: T; readonly device: TuyaDevice } | { readonly ok: false; readonly code: number }
+
+/**
+ * Opens a handle on `target`, runs `operation`, closes the handle.
+ * @param target - the resolved device
+ * @param ctx - io, terminal, program name (`tuya get`)
+ * @param waiting - what the spinner says, such as `reading "Lamp"`
+ * @param operation - the calls to make (gets the handle and the abort signal)
+ * @returns the value, or the exit code after printing one line (1 failure, 130 interrupted)
+ */
+export async function callDevice<T>(
+  target: DeviceTarget,
+  ctx: { readonly io: CommandIo; readonly terminal: TerminalDeps; readonly program: string },
+  waiting: string,
+  operation: (device: TuyaDevice, signal: AbortSignal) => Promise<T>,
+): Promise<CallOutcome<T>> {
+  const { io, program } = ctx
+  const where = `${target.host}:${target.port}`
+  const text = `${waiting} at ${where}${target.version === 'auto' ? ' (detecting the protocol version)' : ` (protocol ${target.version})`}`
+  const progress = startProgress(io.err, text, { isLive: ctx.terminal.isStderrTty(), columns: ctx.terminal.columns?.() })
+  const device = createDevice(deviceOptions(target))
+  device.addEventListener('error', (event) => progress.update(`${text}: retrying after: ${event.detail.error.message.split(';')[0]}`))
+  try {
+    const value = await operation(device, io.signal)
+    progress.stop()
+    return { ok: true, value, device }
+  } catch (error) {
+    progress.stop()
+    if (io.signal.aborted) {
+      io.err(`${program}: stopped`)
+      return { ok: false, code: 130 }
+    }
+    io.err(`${program}: ${describeFailure(error, target)}`)
+    return { ok: false, code: 1 }
+  } finally {
+    progress.stop()
+    await device.close()
+  }
+}

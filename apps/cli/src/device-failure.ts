@@ -1,0 +1,86 @@
+/**
+ * One line for each way talking to a device can fail, saying what to do (exit code 1). The
+ * client's errors are typed; the line adds the address, the deadline and the CLI's flags.
+ */
+import {
+  ClosedError,
+  ConnectionLostError,
+  DeviceError,
+  DevIdNotFoundError,
+  DataUnvalidError,
+  OfflineError,
+  TimeoutError,
+  VersionNotFoundError,
+  WrongKeyError,
+  WrongVersionError,
+} from '@tuya/client'
+import type { DeviceTarget } from './device-target.ts'
+
+/** What {@link describeFailure} needs to know about the device. */
+export type FailureContext = Pick<DeviceTarget, 'label' | 'host' | 'port' | 'version' | 'timeoutMs' | 'cid'>
+
+const SINGLE_CONNECTION = "that no other app holds the device's single connection"
+
+function systemCodeOf(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code
+  }
+  return undefined
+}
+
+function causeOfType<T>(error: unknown, type: abstract new (...args: never[]) => T): T | undefined {
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof type) return e
+  }
+  return undefined
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim()
+}
+
+function wrongKey(error: WrongKeyError, ctx: FailureContext, where: string): string {
+  const fix = `check the key (--key, or "key" in devices.json; it changes when the device is re-paired)`
+  // With a cause, the key was proven wrong (a handshake proof or a reply that does not decrypt);
+  // without one, the device stayed silent, which is what a wrong key looks like (§18.29), but
+  // also a wrong version or a hung device.
+  if (error.cause !== undefined) return `the local key is wrong: ${ctx.label} at ${where} does not accept it; ${fix}`
+  return `no answer from ${where} within ${ctx.timeoutMs / 1000} s: the local key is probably wrong (devices ignore frames they cannot decrypt); ${fix}, the version (or --version auto), and ${SINGLE_CONNECTION}`
+}
+
+function offline(error: OfflineError, ctx: FailureContext, where: string, seconds: number): string {
+  const key = causeOfType(error, WrongKeyError)
+  if (key !== undefined) return wrongKey(key, ctx, where)
+  const code = systemCodeOf(error)
+  if (code === 'ECONNREFUSED') return `${where} refused the connection: nothing listens there; check the address and the port (Tuya devices use 6668)`
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `${where} is unreachable (${code}): check the address and that this machine is on the device's network`
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve ${ctx.host} (${code}): check the address`
+  const isClosed = code === 'ECONNRESET' || /closed the connection/.test(error.message)
+  // 3.4/3.5 firmware closes after a few frames it cannot authenticate: while probing, that is a wrong key.
+  if (isClosed && /probing/.test(error.message)) return `${where} closed the connection while its protocol version was being detected: the local key is probably wrong (check --key or "key" in devices.json), or another app holds the device's single connection`
+  if (isClosed) return `${where} closed the connection every time within ${seconds} s: ${SINGLE_CONNECTION} (close the Smart Life app, tinytuya, Home Assistant), and check the version`
+  return `no answer from ${where} within ${seconds} s: check the address, the version, and ${SINGLE_CONNECTION}`
+}
+
+/**
+ * The one-line reason of a failed device command.
+ * @param error - what the client (or the lookup) threw
+ * @param ctx - label, address, version and deadline of the target
+ * @returns a line without the program prefix, e.g. `no answer from 192.168.1.50:6668 within 10 s: ...`
+ */
+export function describeFailure(error: unknown, ctx: FailureContext): string {
+  const where = `${ctx.host}:${ctx.port}`
+  const seconds = ctx.timeoutMs / 1000
+  if (error instanceof WrongKeyError) return wrongKey(error, ctx, where)
+  if (error instanceof VersionNotFoundError) return `no answer from ${where} within ${seconds} s in any protocol version (3.1-3.5): check the address, the local key, and ${SINGLE_CONNECTION}`
+  if (error instanceof WrongVersionError) return `${ctx.label} at ${where} does not speak protocol ${ctx.version}: pass the right --version, or --version auto`
+  if (error instanceof OfflineError) return offline(error, ctx, where, seconds)
+  if (error instanceof ConnectionLostError) return `the connection to ${where} dropped before the answer came: the device may or may not have applied the command; run it again (tuya get shows the state)`
+  if (error instanceof TimeoutError) return `no answer from ${where} within ${seconds} s: check the address, the version, and ${SINGLE_CONNECTION}`
+  if (error instanceof DevIdNotFoundError) return `the gateway at ${where} does not know the sub-device ${ctx.cid ?? ''}: check its node_id (cid) in devices.json or --cid`.replace('  ', ' ')
+  if (error instanceof DataUnvalidError) return `${ctx.label} refused the request ("${error.text}"): try --version auto, or check the DP ids`
+  if (error instanceof DeviceError) return `${ctx.label} refused the request: "${error.text}"; check the DP ids and values`
+  if (error instanceof ClosedError) return `the connection to ${where} was closed before the command finished`
+  return oneLine(error instanceof Error ? error.message : String(error))
+}
