@@ -27,6 +27,8 @@ export { createConnectGate } from './gate.ts'
 export { memoryTransport } from './transport/memory.ts'
 export type { MemoryAcceptor, MemoryPeer } from './transport/memory.ts'
 export { tcpConnector } from './transport/tcp.ts'
+export { discoveryLocator, locatingConnector } from './transport/locate.ts'
+export type { DeviceLocation, Locator } from './transport/locate.ts'
 export type { ConnectGate, ConnectRequest, Connector, SetTimer, Transport, TransportHandlers } from './transport/types.ts'
 export {
   ClientError,

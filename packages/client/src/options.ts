@@ -7,6 +7,7 @@ import type { BackoffOptions } from './core/backoff.ts'
 import type { EngineConfig } from './core/engine.ts'
 import { pooledRandom } from './transport/random.ts'
 import { systemJitter, systemNow, systemSetTimer } from './transport/timers.ts'
+import { discoveryLocator, locatingConnector } from './transport/locate.ts'
 import { tcpConnector } from './transport/tcp.ts'
 import type { ConnectGate, Connector, SetTimer } from './transport/types.ts'
 import type { DeviceOptions } from './types.ts'
@@ -65,8 +66,8 @@ export function resolveOptions(options: DeviceOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object: { id, key, host, version }')
   const { id, host, version, cid } = options
   if (typeof id !== 'string' || id.length === 0) throw new TypeError('options.id must be the device id (a non-empty string)')
-  if (typeof host !== 'string' || host.length === 0) throw new TypeError('options.host must be the device address (a non-empty string)')
-  if (version !== 'auto' && !isProtocolVersion(version)) throw new RangeError(`options.version must be one of 3.1, 3.2, 3.3, 3.4, 3.5 or 'auto', got ${JSON.stringify(version)}`)
+  if (host !== undefined && (typeof host !== 'string' || host.length === 0)) throw new TypeError('options.host must be the device address (a non-empty string), or left out to find the device from its beacon')
+  if (version !== undefined && version !== 'auto' && !isProtocolVersion(version)) throw new RangeError(`options.version must be one of 3.1, 3.2, 3.3, 3.4, 3.5 or 'auto', got ${JSON.stringify(version)}`)
   if (cid !== undefined && (typeof cid !== 'string' || cid.length === 0)) throw new TypeError('options.cid must be a non-empty string (a gateway child node id)')
   const localKey = toKeyBytes(options.key, 'options.key').slice()
   const port = options.port ?? 6668
@@ -81,12 +82,16 @@ export function resolveOptions(options: DeviceOptions): ResolvedOptions {
     return s
   })
   const { backoff: reconnect, stableAfterMs } = backoff(options.reconnect)
-  const connectTimeoutMs = ms(options.connectTimeoutMs, 'options.connectTimeoutMs', 5000, 1)
+  // Without a host the first connection waits for a beacon (devices send one every 3-8 s, §14),
+  // so the defaults leave time for one.
+  const isLocated = host === undefined
+  const connectTimeoutMs = ms(options.connectTimeoutMs, 'options.connectTimeoutMs', isLocated ? 12_000 : 5000, 1)
+  const transport = fn(options.transport, 'options.transport', tcpConnector)
   return {
     engine: {
       deviceId: id,
       localKey,
-      version: version === 'auto' ? undefined : (version as ProtocolVersion),
+      version: version === undefined || version === 'auto' ? undefined : (version as ProtocolVersion),
       isDevice22: options.device22 === true,
       connectTimeoutMs,
       heartbeatIntervalMs: ms(options.heartbeatIntervalMs, 'options.heartbeatIntervalMs', 10_000),
@@ -101,15 +106,15 @@ export function resolveOptions(options: DeviceOptions): ResolvedOptions {
       jitter: fn(options.jitter, 'options.jitter', systemJitter),
       logger: fn(options.logger, 'options.logger', undefined),
     },
-    host,
+    host: host ?? id,
     port,
     cid,
     isGateway: options.isGateway === true,
     dpIds,
-    timeoutMs: ms(options.timeoutMs, 'options.timeoutMs', 10_000, 1),
+    timeoutMs: ms(options.timeoutMs, 'options.timeoutMs', isLocated ? 15_000 : 10_000, 1),
     failFast: options.failFast === true,
     resyncOnReconnect: options.resyncOnReconnect !== false,
-    transport: fn(options.transport, 'options.transport', tcpConnector),
+    transport: isLocated ? locatingConnector(id, fn(options.locate, 'options.locate', discoveryLocator), transport) : transport,
     connectGate: options.connectGate,
     setTimer: fn(options.setTimer, 'options.setTimer', systemSetTimer),
   }

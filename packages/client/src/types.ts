@@ -5,6 +5,7 @@ import type { Dps, KeyInput, ProtocolVersion } from '@tuya/codec'
 import type { RandomSource } from '@tuya/crypto'
 import type { Logger } from './core/log.ts'
 import type { ConnectGate, Connector, SetTimer } from './transport/types.ts'
+import type { Locator } from './transport/locate.ts'
 
 /** Reconnect backoff (exponential, with jitter). */
 export interface ReconnectOptions {
@@ -26,12 +27,24 @@ export interface DeviceOptions {
   id: string
   /** The 16-character local key (or its 16 bytes). Never logged. */
   key: KeyInput
-  /** IP address or host name of the device. */
-  host: string
+  /**
+   * IP address or host name of the device. Leave it out to find the device from its UDP
+   * beacon before connecting (see `locate`); then `connectTimeoutMs` defaults to 12 s and
+   * `timeoutMs` to 15 s, to leave time for a beacon.
+   */
+  host?: string
+  /**
+   * How to find the device when `host` is left out: a function from the id to `{ ip }`.
+   * Default: `findDevice` of `@tuya/discovery`, listening passively on UDP 6666/6667/7000.
+   * Current 3.5 firmware stays silent until asked; pass
+   * `(id, o) => findDevice(id, { ...o, solicit: { address: '192.168.1.255' } })` for those.
+   * The address is kept, and looked up again after a connection is refused or times out.
+   */
+  locate?: Locator
   /** TCP port. Default 6668. */
   port?: number
-  /** The protocol version, or `'auto'` to detect it on the first connection (see `version` on the handle). */
-  version: ProtocolVersion | 'auto'
+  /** The protocol version, or `'auto'` (the default) to detect it on the first connection (see `version` on the handle). */
+  version?: ProtocolVersion | 'auto'
   /**
    * Make this handle address gateway child `cid` (its own connection to the gateway). To talk to
    * several children of one gateway, create the gateway's handle and use `subdevice(cid)`:
