@@ -47,13 +47,28 @@ describe('createMockFleet', () => {
     assert.deepEqual(fleet.devices.map((d) => d.version), ['3.1', '3.3', '3.5'])
   })
 
-  it('rejects bad counts, and closes what it started when a device fails to start', async () => {
+  it('rejects bad counts, and closes what it started when a device fails to start', async (t) => {
     await assert.rejects(createMockFleet({ count: 0 }), RangeError)
     await using blocker = await createMockFleet({ count: 1 })
     const taken = blocker.devices[0]!.port
-    await assert.rejects(createMockFleet({ count: 2, basePort: taken - 1 }), /EADDRINUSE/)
-    // The first device of the failed fleet was closed again: its port is free.
-    await using again = await createMockFleet({ count: 1, basePort: taken - 1 })
-    assert.equal(again.devices[0]!.port, taken - 1)
+    const error = await createMockFleet({ count: 2, basePort: taken - 1 }).then(() => undefined, (e: unknown) => e)
+    assert.match(String(error), /EADDRINUSE/)
+    if (!String(error).includes(`:${taken}`)) {
+      t.skip(`port ${taken - 1} was held by another program, so the fleet failed on its first device`)
+      return
+    }
+    // The first device of the failed fleet was closed again: its port is free. Some runtimes
+    // (Bun) release a closed listening port a moment later, so allow up to a second.
+    let again: Awaited<ReturnType<typeof createMockFleet>> | undefined
+    for (let attempt = 0; again === undefined; attempt++) {
+      try {
+        again = await createMockFleet({ count: 1, basePort: taken - 1 })
+      } catch (e) {
+        if (attempt >= 20 || !/EADDRINUSE/.test(String(e))) throw e
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+    }
+    await using fleet = again
+    assert.equal(fleet.devices[0]!.port, taken - 1)
   })
 })
