@@ -51,3 +51,5 @@ export type { ConnectedDetail, ConnectionState, DisconnectedDetail, DisconnectRe
 export type { Reply } from './core/command.ts'
 export type { LogEntry, LogFrame, Logger, LogLevel } from './core/log.ts'
 export type { CallOptions, DeviceOptions, DpsState, ReconnectOptions, RequestOptions, SubdeviceList, UpdatesOptions } from './types.ts'
+export { createFleet, TuyaFleet, FleetEventTarget } from './fleet/index.ts'
+export type { ConnectAllOptions, ConnectAllResult, FleetDeviceOptions, FleetDpsDetail, FleetErrorDetail, FleetEvent, FleetEventMap, FleetEventType, FleetListener, FleetOfflineDetail, FleetOnlineDetail, FleetOptions, FleetStateDetail, FleetUpdate, FleetUpdatesOptions, SharedDeviceOptions } from './fleet/index.ts'

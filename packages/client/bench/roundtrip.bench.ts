@@ -1,0 +1,114 @@
+/**
+ * Persistent round trip: `status()` and `set()` over one open connection to @tuya/mock on
+ * loopback, one request in flight, requests/s, p50 and p99; tuyapi 7 against the same mock
+ * device in the same run (get({ schema: true }) / set({ dps, set })); and a plain node:net
+ * echo of the same request and reply sizes as the floor. The mock and the echo server run in
+ * a child process; the clients take turns in this one.
+ *
+ *   node --import tsx bench/roundtrip.bench.ts        (env: VERSIONS=3.4,3.5 ROUNDS=12 SLICE_MS=150)
+ *
+ * Targets: requests/s >= 1.5x tuyapi's, p99 < half of tuyapi's, p50 within 2x of the echo floor.
+ */
+import process from 'node:process'
+import { createDevice, type LogEntry, type TuyaDevice } from './support/client.ts'
+import { startChild } from './support/child.ts'
+import type { MockServerConfig, MockServerReady } from './support/mock-server.ts'
+import { benchId, connectEcho, KEY, tuyapiDevice } from './support/peers.ts'
+import { fmtInt, fmtMs, interleave, ratio, type InterleavedStats } from './support/stats.ts'
+
+const VERSIONS = (process.env.VERSIONS ?? '3.1,3.3,3.4,3.5').split(',') as Array<'3.1' | '3.3' | '3.4' | '3.5'>
+const rounds = Number(process.env.ROUNDS ?? 12)
+const sliceMs = Number(process.env.SLICE_MS ?? 150)
+const DPS = { '1': false, '2': 50, '3': 'white', '101': 1000 }
+
+// Two identical mock devices per version (same id, key, DPs, process): one for our handle, one
+// for tuyapi, so both stay connected while they take turns.
+const mocks = await startChild<MockServerReady>(new URL('./support/mock-server.ts', import.meta.url), {
+  devices: VERSIONS.flatMap((version, i) => [0, 1].map(() => ({ id: benchId(i), version, localKey: KEY, dps: DPS }))),
+  echo: true,
+} satisfies MockServerConfig)
+
+/** Bytes of one request and of its answer (every frame until the call resolved), from a logged handle. */
+async function frameSizes(port: number, id: string, version: string, call: (d: TuyaDevice) => Promise<unknown>): Promise<{ request: number; replies: number[] }> {
+  const frames: NonNullable<LogEntry['frame']>[] = []
+  const device = createDevice({ id, key: KEY, host: '127.0.0.1', port, version: version as '3.4', logger: (e) => void (e.frame && frames.push(e.frame)) })
+  try {
+    await device.status()
+    frames.length = 0
+    await call(device)
+    return {
+      request: frames.filter((f) => f.direction === 'out').reduce((n, f) => n + f.bytes, 0),
+      replies: frames.filter((f) => f.direction === 'in').map((f) => f.bytes),
+    }
+  } finally {
+    await device.close()
+  }
+}
+
+interface Row { version: string; operation: string; bytes: string; ours: InterleavedStats; tuyapi: InterleavedStats | undefined; echo: InterleavedStats }
+const rows: Row[] = []
+const notes: string[] = []
+
+try {
+  for (const [i, version] of VERSIONS.entries()) {
+    const ourPort = mocks.ready.ports[2 * i]!
+    const theirPort = mocks.ready.ports[2 * i + 1]!
+    const id = benchId(i)
+    let value = false
+    // tuyapi matches replies by seq; on 3.4/3.5 a set() (two device frames: ack + push) leaves
+    // its counter behind the device's and a later get() never resolves. So each operation gets
+    // fresh connections (ours too, alike), status first.
+    for (const operation of ['status', 'set'] as const) {
+      const ours = operation === 'status' ? (d: TuyaDevice) => d.status() : (d: TuyaDevice) => d.set({ '1': (value = !value) })
+      const sizes = await frameSizes(ourPort, id, version, operation === 'status' ? (d) => d.status() : (d) => d.set({ '1': true }))
+      await mocks.request('echo-sizes', sizes)
+      const echo = await connectEcho(mocks.ready.echoPort!, sizes.request, sizes.replies.reduce((a, b) => a + b, 0))
+      const device = createDevice({ id, key: KEY, host: '127.0.0.1', port: ourPort, version })
+      await device.connect()
+      const { dev, errors } = tuyapiDevice(theirPort, id, version)
+      await dev.connect()
+      const tuyapiCall = operation === 'status' ? () => dev.get({ schema: true }) : () => dev.set({ dps: 1, set: (value = !value) })
+      // A tuyapi call that never resolves (the seq mismatch) would hang the loop: bound it.
+      const bounded = () => Promise.race([tuyapiCall(), new Promise((_r, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2000).unref())])
+      let stats: Map<string, InterleavedStats> | undefined
+      const peerCpuUs = () => mocks.request<number>('cpu')
+      try {
+        stats = await interleave([
+          { name: 'echo', call: () => echo.roundTrip() },
+          { name: 'ours', call: () => ours(device) },
+          { name: 'tuyapi', call: bounded },
+        ], { rounds, sliceMs, peerCpuUs })
+      } catch (error) {
+        notes.push(`tuyapi ${version} ${operation}: ${(error as Error).message}`)
+        stats = await interleave([{ name: 'echo', call: () => echo.roundTrip() }, { name: 'ours', call: () => ours(device) }], { rounds, sliceMs, peerCpuUs })
+      } finally {
+        echo.close()
+        await device.close()
+        dev.disconnect()
+      }
+      if (errors.length > 0) notes.push(`tuyapi ${version} ${operation}: ${errors.length} error event(s), first: ${String(errors[0])}`)
+      const row = { version, operation, bytes: `${sizes.request}/${sizes.replies.join('+')}`, ours: stats.get('ours')!, tuyapi: stats.get('tuyapi'), echo: stats.get('echo')! }
+      rows.push(row)
+      const t = row.tuyapi
+      console.log(`${version} ${operation.padEnd(6)} ours ${fmtInt(row.ours.perSecond)}/s p50 ${fmtMs(row.ours.p50)} p99 ${fmtMs(row.ours.p99)} | tuyapi ${t ? `${fmtInt(t.perSecond)}/s p50 ${fmtMs(t.p50)} p99 ${fmtMs(t.p99)}` : 'n/a'} | echo ${fmtInt(row.echo.perSecond)}/s p50 ${fmtMs(row.echo.p50)} p99 ${fmtMs(row.echo.p99)}`)
+    }
+  }
+} finally {
+  await mocks.close()
+}
+
+console.log(`\nnode ${process.version}, ${rounds} rounds of ${sliceMs} ms per contender (echo, ours, tuyapi in turns) after a 300 ms warm-up each, one request in flight; times in ms\n`)
+console.log('| version | op | bytes req/reply | ours req/s | tuyapi req/s | echo req/s | ours / tuyapi | ours p50 | tuyapi p50 | echo p50 | p50 ours / echo | ours p99 | tuyapi p99 | p99 ours / tuyapi |')
+console.log('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|')
+for (const r of rows) {
+  const t = r.tuyapi
+  console.log(`| ${r.version} | ${r.operation} | ${r.bytes} | ${fmtInt(r.ours.perSecond)} | ${t ? fmtInt(t.perSecond) : 'n/a'} | ${fmtInt(r.echo.perSecond)} | ${t ? ratio(r.ours.perSecond, t.perSecond) : 'n/a'} | ${fmtMs(r.ours.p50)} | ${t ? fmtMs(t.p50) : 'n/a'} | ${fmtMs(r.echo.p50)} | ${ratio(r.ours.p50, r.echo.p50)} | ${fmtMs(r.ours.p99)} | ${t ? fmtMs(t.p99) : 'n/a'} | ${t ? ratio(r.ours.p99, t.p99) : 'n/a'} |`)
+}
+console.log('\nCPU time per request in µs (user + system), in the client process and in the mock process:\n')
+console.log('| version | op | ours client | tuyapi client | echo client | mock for ours | mock for tuyapi | echo server |')
+console.log('|---|---|--:|--:|--:|--:|--:|--:|')
+for (const r of rows) {
+  const t = r.tuyapi
+  console.log(`| ${r.version} | ${r.operation} | ${r.ours.cpuUs.toFixed(1)} | ${t ? t.cpuUs.toFixed(1) : 'n/a'} | ${r.echo.cpuUs.toFixed(1)} | ${r.ours.peerCpuUs.toFixed(1)} | ${t ? t.peerCpuUs.toFixed(1) : 'n/a'} | ${r.echo.peerCpuUs.toFixed(1)} |`)
+}
+for (const note of notes) console.log(`\n${note}`)

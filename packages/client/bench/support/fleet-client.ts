@@ -1,0 +1,185 @@
+/**
+ * Child process of the fleet benchmark: one client process holding N device connections,
+ * either our fleet (`createFleet`) or N tuyapi instances connected through a limiter of the
+ * same cap (tuyapi has no fleet manager). The parent drives the phases over IPC: setup
+ * (handles), connect (all online), idle (CPU and reconnects), close. Run with --expose-gc.
+ *
+ * Configuration (from the parent): { impl: 'ours' | 'tuyapi', devices: [{ id, port, version }], cap, staggerMs }
+ */
+import { readdirSync } from 'node:fs'
+import v8 from 'node:v8'
+import process from 'node:process'
+import TuyAPI from 'tuyapi'
+import { childConfig, serveParent } from './child.ts'
+import { createFleet } from './client.ts'
+import { KEY } from './peers.ts'
+
+/** The configuration of this script. */
+export interface FleetClientConfig {
+  impl: 'ours' | 'tuyapi'
+  devices: Array<{ id: string; port: number; version: string }>
+  cap: number
+  staggerMs: number
+}
+
+/** Memory after a full GC, in bytes. */
+export interface Memory { heapUsed: number; external: number; arrayBuffers: number; rss: number }
+
+// Experiment: one real timer per `ms` bucket for every handle's timers.
+function coalescingTimer(ms: number) {
+  const buckets = new Map<number, Set<() => void>>()
+  return (callback: () => void, delayMs: number): (() => void) => {
+    const at = Math.ceil((Date.now() + Math.max(0, delayMs)) / ms) * ms
+    let bucket = buckets.get(at)
+    if (bucket === undefined) {
+      const b = new Set<() => void>()
+      bucket = b
+      buckets.set(at, b)
+      setTimeout(() => {
+        buckets.delete(at)
+        for (const fn of b) fn()
+      }, at - Date.now())
+    }
+    const entry = () => callback()
+    bucket.add(entry)
+    return () => void bucket.delete(entry)
+  }
+}
+
+const config = await childConfig<FleetClientConfig>()
+const gc = (globalThis as { gc?: () => void }).gc
+if (gc === undefined) throw new Error('run the fleet client with --expose-gc')
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+async function memory(): Promise<Memory> {
+  for (let i = 0; i < 3; i++) {
+    gc!()
+    await sleep(20)
+  }
+  try {
+    const m = process.memoryUsage()
+    return { heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, rss: m.rss }
+  } catch {
+    // The RSS is read from /proc/self/stat: EMFILE once every descriptor is in use.
+    return { heapUsed: v8.getHeapStatistics().used_heap_size, external: Number.NaN, arrayBuffers: Number.NaN, rss: Number.NaN }
+  }
+}
+
+const fds = (): number => {
+  try {
+    return readdirSync('/proc/self/fd').length
+  } catch {
+    return Number.NaN
+  }
+}
+
+const counters = { online: 0, offline: 0, errors: 0, firstError: '' }
+const count = (name: 'online' | 'offline' | 'errors', error?: unknown) => {
+  counters[name]++
+  if (error !== undefined && counters.firstError === '') counters.firstError = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+}
+
+let fleet: ReturnType<typeof createFleet> | undefined
+let tuyapis: TuyAPI[] = []
+const baseline = await memory()
+
+/** CPU time of this process over `ms` of doing nothing (the runtime's and the loader's own cost). */
+async function idleCpu(ms: number): Promise<{ elapsedMs: number; cpuUs: number }> {
+  const cpu = process.cpuUsage()
+  const started = performance.now()
+  await sleep(ms)
+  const used = process.cpuUsage(cpu)
+  return { elapsedMs: performance.now() - started, cpuUs: used.user + used.system }
+}
+
+const parent = serveParent({
+  baseline: (m) => idleCpu(m.ms as number),
+  setup: async () => {
+    if (config.impl === 'ours') {
+      const coalesce = Number(process.env.FLEET_COALESCE_MS ?? 0)
+      fleet = createFleet({ maxConcurrentConnects: config.cap, staggerMs: config.staggerMs, ...(coalesce > 0 ? { setTimer: coalescingTimer(coalesce) } : {}) })
+      for (const d of config.devices) fleet.add({ id: d.id, key: KEY, host: '127.0.0.1', port: d.port, version: d.version as '3.4' })
+      fleet.addEventListener('online', () => count('online'))
+      fleet.addEventListener('offline', () => count('offline'))
+      fleet.addEventListener('error', (e) => count('errors', e.detail.error))
+    } else {
+      tuyapis = config.devices.map((d) => {
+        const dev = new TuyAPI({ ip: '127.0.0.1', port: d.port, id: d.id, key: KEY, version: d.version, issueGetOnConnect: false })
+        dev.on('connected', () => count('online'))
+        dev.on('disconnected', () => count('offline'))
+        dev.on('error', (e: unknown) => count('errors', e))
+        return dev
+      })
+    }
+    return { baseline, handles: await memory(), fds: fds() }
+  },
+  connect: async () => {
+    const started = performance.now()
+    let online = 0
+    let failed = 0
+    let firstFailure = ''
+    if (fleet !== undefined) {
+      const result = await fleet.connectAll()
+      online = result.online.length
+      failed = result.failed.length
+      const f = result.failed[0]
+      if (f !== undefined) firstFailure = `${f.error.name}: ${f.error.message}${f.error.cause instanceof Error ? ` (${f.error.cause.message})` : ''}`
+    } else {
+      // tuyapi has no fleet manager: connect through a limiter of the same cap, as a user would.
+      let next = 0
+      const worker = async () => {
+        while (next < tuyapis.length) {
+          const dev = tuyapis[next++]!
+          try {
+            await dev.connect()
+            online++
+          } catch (error) {
+            failed++
+            if (firstFailure === '') firstFailure = String(error)
+          }
+        }
+      }
+      await Promise.all(Array.from({ length: config.cap }, worker))
+    }
+    const ms = performance.now() - started
+    return { ms, online, failed, firstFailure, connected: await memory(), fds: fds() }
+  },
+  idle: async (m) => {
+    const before = { ...counters }
+    const cpu = process.cpuUsage()
+    const started = performance.now()
+    // Event-loop delay while idle (heartbeats of every device).
+    let lagMax = 0
+    let tick = performance.now()
+    const timer = setInterval(() => {
+      const now = performance.now()
+      lagMax = Math.max(lagMax, now - tick - 100)
+      tick = now
+    }, 100)
+    await sleep(m.ms as number)
+    clearInterval(timer)
+    const used = process.cpuUsage(cpu)
+    const elapsedMs = performance.now() - started
+    const stillOnline = fleet !== undefined ? fleet.onlineCount : tuyapis.filter((d) => d.isConnected()).length
+    return {
+      elapsedMs,
+      cpuUs: used.user + used.system,
+      cpuUserUs: used.user,
+      cpuSystemUs: used.system,
+      reconnects: counters.online - before.online,
+      disconnects: counters.offline - before.offline,
+      errors: counters.errors - before.errors,
+      firstError: counters.firstError,
+      stillOnline,
+      lagMaxMs: lagMax,
+      memory: await memory(),
+    }
+  },
+  close: async () => {
+    const started = performance.now()
+    if (fleet !== undefined) await fleet.close()
+    for (const dev of tuyapis) dev.disconnect()
+    return { ms: performance.now() - started }
+  },
+})
+parent.ready({ pid: process.pid })
