@@ -6,7 +6,7 @@
  * Cross-checked against node:crypto in the tests.
  */
 import { unsafe } from '@noble/ciphers/aes.js'
-import { le32, putLe32, scheduleFor, words } from './aes-block.ts'
+import { le32, putLe32, scheduleFor, words, type KeySchedule } from './aes-block.ts'
 import { allocBytes } from './alloc.ts'
 
 const TAG_BYTES = 16
@@ -232,9 +232,22 @@ function putBe32(b: Uint8Array, i: number, w: number): void {
   b[i + 3] = w
 }
 
+// A GHASH table is 64 KB, so caching one per key for good would cost a fleet of 3.5 devices
+// 128 KB per device (a local key and a session key each). At most MAX_TABLES keys hold one at
+// a time (2 MB in all); the oldest gives its table up and rebuilds it when used again, which
+// costs a few tens of µs: nothing for a device that sends a frame every few seconds.
+const MAX_TABLES = 32
+const tableOwners: KeySchedule[] = []
+
 function tablesFor(key: Uint8Array): { xk: Uint32Array; t: Int32Array } {
   const s = scheduleFor(key)
-  return { xk: s.enc, t: (s.ghash ??= ghashTable(s.enc)) }
+  let t = s.ghash
+  if (t === undefined) {
+    t = s.ghash = ghashTable(s.enc)
+    tableOwners.push(s)
+    if (tableOwners.length > MAX_TABLES) tableOwners.shift()!.ghash = undefined
+  }
+  return { xk: s.enc, t }
 }
 
 /** AES-128-GCM encryption with a 12-byte IV: `ciphertext || tag` in one new array. */

@@ -206,3 +206,25 @@ describe('helpers', () => {
     assert.throws(() => bytesToUtf8(new Uint8Array([0xff])), TypeError)
   })
 })
+
+describe('per-key GCM state is bounded', () => {
+  it('keys used after their cached tables were given up still seal and open correctly', () => {
+    // Far more keys than the cache keeps tables for, interleaved with a hot key.
+    const hot = utf8ToBytes('4a5e1f0c9b2d7e38')
+    const iv = new Uint8Array(12).fill(7)
+    const pt = utf8ToBytes('{"dps":{"1":true}}')
+    const reference = (k: Uint8Array): string => {
+      const c = nodeCrypto.createCipheriv('aes-128-gcm', k, iv)
+      return bytesToHex(concatBytes(c.update(pt), c.final(), c.getAuthTag()))
+    }
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 100; i++) {
+        const k = new Uint8Array(16).fill(i + round * 100)
+        const sealed = aesGcmEncrypt(k, iv, pt)
+        assert.equal(bytesToHex(sealed), reference(k))
+        assert.equal(bytesToHex(aesGcmDecrypt(k, iv, sealed)), bytesToHex(pt))
+        if (i % 10 === 0) assert.equal(bytesToHex(aesGcmEncrypt(hot, iv, pt)), reference(hot))
+      }
+    }
+  })
+})
