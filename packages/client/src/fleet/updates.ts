@@ -2,6 +2,7 @@
  * `fleet.updates()`: the merged events of every device as one async iterator, with a bounded
  * buffer (the oldest are dropped for a consumer that falls behind).
  */
+import { eventIterator } from '../event-iterator.ts'
 import type { FleetEventTarget, FleetEventType, FleetUpdate } from './events.ts'
 
 /**
@@ -20,63 +21,6 @@ export function iterateFleetUpdates(
   bufferSize: number,
   register: (end: () => void) => () => void,
 ): AsyncIterableIterator<FleetUpdate> {
-  const buffer: FleetUpdate[] = []
-  let waiting: { resolve: (r: IteratorResult<FleetUpdate>) => void; reject: (e: unknown) => void } | undefined
-  let isDone = false
-  let failure: { reason: unknown } | undefined
-  const listener = {
-    handleEvent(event: Event): void {
-      const update = { type: event.type, ...(event as CustomEvent<object>).detail } as FleetUpdate
-      if (waiting !== undefined) {
-        const w = waiting
-        waiting = undefined
-        w.resolve({ value: update, done: false })
-        return
-      }
-      buffer.push(update)
-      if (buffer.length > bufferSize) buffer.shift()
-    },
-  }
-  const end = (reason?: { reason: unknown }): void => {
-    if (isDone) return
-    isDone = true
-    failure = reason
-    for (const type of types) target.removeEventListener(type, listener)
-    signal?.removeEventListener('abort', onAbort)
-    unregister()
-    const w = waiting
-    waiting = undefined
-    if (w === undefined) return
-    if (reason === undefined) w.resolve({ value: undefined, done: true })
-    else w.reject(reason.reason)
-  }
-  const onAbort = (): void => end({ reason: signal!.reason })
-  const unregister = register(() => end())
-  for (const type of types) target.addEventListener(type, listener)
-  signal?.addEventListener('abort', onAbort, { once: true })
-  if (signal?.aborted === true) end({ reason: signal.reason })
-
-  const iterator: AsyncIterableIterator<FleetUpdate> = {
-    next(): Promise<IteratorResult<FleetUpdate>> {
-      if (buffer.length > 0) return Promise.resolve({ value: buffer.shift()!, done: false })
-      if (isDone) {
-        if (failure !== undefined) {
-          const { reason } = failure
-          failure = undefined
-          return Promise.reject(reason)
-        }
-        return Promise.resolve({ value: undefined, done: true })
-      }
-      return new Promise((resolve, reject) => (waiting = { resolve, reject }))
-    },
-    return(): Promise<IteratorResult<FleetUpdate>> {
-      end()
-      buffer.length = 0
-      return Promise.resolve({ value: undefined, done: true })
-    },
-    [Symbol.asyncIterator]() {
-      return iterator
-    },
-  }
-  return iterator
+  const toValue = (event: Event): FleetUpdate => ({ type: event.type, ...(event as CustomEvent<object>).detail }) as FleetUpdate
+  return eventIterator({ target, types, toValue, signal, bufferSize, register })
 }
