@@ -53,12 +53,14 @@ export class Runtime implements EngineHost {
     const { host, port, connectTimeoutMs, transport: connect, connectGate } = this.#options
     try {
       if (connectGate !== undefined) {
+        engine.onQueued(attempt)
         const release = await connectGate.acquire(abort.signal)
         if (abort.signal.aborted) {
           release()
           return
         }
         this.#release = release
+        engine.onDialing(attempt)
       }
       let transport: Transport | undefined
       let done: () => void = () => {}

@@ -48,6 +48,24 @@ describe('connect gate', () => {
     }
   })
 
+  it('counts connectTimeoutMs from when a slot was acquired, not while queued behind the gate', async () => {
+    const gate = createConnectGate({ concurrency: 1 })
+    // The first device never answers its handshake: it holds the only slot for its 600 ms.
+    await using silent = await createMockDevice({ version: '3.4', id: ID, localKey: KEY, faults: { isSilent: true } })
+    await using reachable = await createMockDevice({ version: '3.3', id: ID, localKey: KEY })
+    await using blocker = createDevice({ id: ID, key: KEY, host: '127.0.0.1', port: silent.port, version: '3.4', ...FAST, connectTimeoutMs: 600, reconnect: false, connectGate: gate })
+    await using queued = createDevice({ id: ID, key: KEY, host: '127.0.0.1', port: reachable.port, version: '3.3', ...FAST, connectTimeoutMs: 300, reconnect: false, connectGate: gate })
+    const errors: Error[] = []
+    queued.addEventListener('error', (e) => errors.push(e.detail.error))
+    const blocked = blocker.connect({ timeoutMs: 3000 }).catch((e: unknown) => e)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    // Queued for ~600 ms, twice its connectTimeoutMs: it must still get its try, and succeed.
+    const detail = await queued.connect({ timeoutMs: 3000 })
+    assert.equal(detail.version, '3.3')
+    assert.deepEqual(errors, [], 'no attempt failed while waiting for the slot')
+    assert.ok((await blocked) instanceof Error, 'the silent device failed its own attempt')
+  })
+
   it('rejects a bad concurrency', () => {
     assert.throws(() => createConnectGate({ concurrency: 0 }), RangeError)
   })

@@ -176,6 +176,22 @@ export class Engine {
     if (wasOnline) this.#host.emit({ type: 'disconnected', reason: 'close', willReconnect: false })
   }
 
+  /**
+   * Connection `attempt` waits for a slot of a shared connect gate: no connect deadline while
+   * queued (the commands waiting for it keep their own deadlines), so that many devices behind
+   * a small gate do not time out before they had a chance to try.
+   */
+  onQueued(attempt: number): void {
+    if (attempt === this.#attempt && this.#state === 'connecting') this.#connectDeadline = Infinity
+  }
+
+  /** Connection `attempt` starts dialing now (a gate slot was acquired): `connectTimeoutMs` counts from here. */
+  onDialing(attempt: number): void {
+    if (attempt !== this.#attempt || this.#state !== 'connecting') return
+    this.#connectDeadline = this.config.now() + this.config.connectTimeoutMs
+    this.#host.wakeAt(this.#connectDeadline)
+  }
+
   /** Connection `attempt` is open. @returns false when it is no longer wanted (close it then). */
   onOpen(attempt: number): boolean {
     if (attempt !== this.#attempt || this.#state !== 'connecting') return false
