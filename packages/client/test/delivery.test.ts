@@ -94,7 +94,8 @@ describe('abort and deadlines', () => {
     const started = Date.now()
     const result = await settle(device.status({ failFast: true }))
     assert.ok(result.error instanceof OfflineError)
-    assert.ok(Date.now() - started < 50, 'without waiting for the reconnect')
+    // The reconnect is 500 ms away; 250 ms leaves room for a GC pause on a loaded CI machine.
+    assert.ok(Date.now() - started < 250, 'without waiting for the reconnect')
   })
 
   it('a device that does not answer in time gives TimeoutError with the cmd in the message', async () => {
