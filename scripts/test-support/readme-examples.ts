@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict'
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { describe, it } from 'node:test'
 
 /** The ```ts blocks of a Markdown file, in order. */
 export function typescriptBlocks(markdownPath: URL): string[] {
@@ -36,5 +37,24 @@ export async function runReadmeBlock(block: string, packageDir: URL, index: numb
     if (expected === undefined || !p.isPrimitive) return
     const isMatch = expected === p.text || expected.startsWith(`${p.text}:`) || expected.startsWith(`${p.text},`)
     assert.ok(isMatch, `README block ${index}, output ${i + 1}: printed '${p.text}', the README says '${expected}'`)
+  })
+}
+
+/**
+ * A suite that runs every ```ts block of a package README (see {@link runReadmeBlock}).
+ * @param readme - the README
+ * @param packageDir - the package folder (for resolving its imports)
+ */
+export function describeReadmeExamples(readme: URL, packageDir: URL): void {
+  describe('README examples run and print what they say', () => {
+    const blocks = typescriptBlocks(readme)
+    it('has examples', () => {
+      assert.ok(blocks.length > 0, 'the README has no ```ts example')
+    })
+    blocks.forEach((block, i) => {
+      it(`example ${i + 1}`, async () => {
+        await runReadmeBlock(block, packageDir, i + 1)
+      })
+    })
   })
 }

@@ -30,24 +30,30 @@ type AnyListener = ((event: Event) => void) | { handleEvent(event: Event): void 
 type AddOptions = boolean | { capture?: boolean; once?: boolean; passive?: boolean; signal?: AbortSignal }
 type RemoveOptions = boolean | { capture?: boolean }
 
-/** `EventTarget` with typed listeners for {@link DeviceEventMap}. */
-export class DeviceEventTarget extends EventTarget {
+/**
+ * An `EventTarget` whose listeners and `emit` are typed by an event map (event name to
+ * `detail`); the handle and the fleet extend it.
+ */
+export class TypedEventTarget<M> extends EventTarget {
   /** Adds a typed listener (same semantics as `EventTarget.addEventListener`). */
-  override addEventListener<K extends DeviceEventType>(type: K, listener: DeviceListener<K> | null, options?: AddOptions): void
+  override addEventListener<K extends keyof M & string>(type: K, listener: ((event: CustomEvent<M[K]>) => void) | null, options?: AddOptions): void
   override addEventListener(type: string, listener: AnyListener | null, options?: AddOptions): void
   override addEventListener(type: string, listener: unknown, options?: AddOptions): void {
     if (listener !== null) super.addEventListener(type, listener as AnyListener, options)
   }
 
   /** Removes a listener. */
-  override removeEventListener<K extends DeviceEventType>(type: K, listener: DeviceListener<K> | null, options?: RemoveOptions): void
+  override removeEventListener<K extends keyof M & string>(type: K, listener: ((event: CustomEvent<M[K]>) => void) | null, options?: RemoveOptions): void
   override removeEventListener(type: string, listener: AnyListener | null, options?: RemoveOptions): void
   override removeEventListener(type: string, listener: unknown, options?: RemoveOptions): void {
     if (listener !== null) super.removeEventListener(type, listener as AnyListener, options)
   }
 
   /** Dispatches a typed event. */
-  protected emit<K extends DeviceEventType>(type: K, detail: DeviceEventMap[K]): void {
+  protected emit<K extends keyof M & string>(type: K, detail: M[K]): void {
     this.dispatchEvent(new CustomEvent(type, { detail }))
   }
 }
+
+/** `EventTarget` with typed listeners for {@link DeviceEventMap}. */
+export class DeviceEventTarget extends TypedEventTarget<DeviceEventMap> {}

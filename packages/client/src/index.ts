@@ -45,7 +45,7 @@ export {
 export type { ClientErrorOptions } from './errors.ts'
 export { DataFormatError, DataUnvalidError, DeviceError, DevIdNotFoundError, ParseDataError, TuyaError } from '@tuya/codec'
 export type { Dps, DpValue, KeyInput, ProtocolVersion } from '@tuya/codec'
-export { DeviceEventTarget } from './events.ts'
+export { DeviceEventTarget, TypedEventTarget } from './events.ts'
 export type { DeviceEvent, DeviceEventMap, DeviceEventType, DeviceListener } from './events.ts'
 export type { ConnectedDetail, ConnectionState, DisconnectedDetail, DisconnectReason, DpsDetail, DpsSource, ErrorDetail, StateDetail } from './core/events.ts'
 export type { Reply } from './core/command.ts'

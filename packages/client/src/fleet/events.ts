@@ -3,6 +3,7 @@
  * (STYLE.md: EventTarget, not node:events).
  */
 import type { ConnectedDetail, ConnectionState, DisconnectedDetail, DpsDetail } from '../core/events.ts'
+import { TypedEventTarget } from '../events.ts'
 
 /** Detail of a fleet `dps` event: a device's `dps` event plus its id. */
 export interface FleetDpsDetail extends DpsDetail {
@@ -59,28 +60,5 @@ export type FleetListener<K extends FleetEventType> = (event: FleetEvent<K>) => 
 /** One merged event as `updates()` yields it: the detail plus its `type`. */
 export type FleetUpdate = { [K in FleetEventType]: { type: K } & FleetEventMap[K] }[FleetEventType]
 
-type AnyListener = ((event: Event) => void) | { handleEvent(event: Event): void }
-type AddOptions = boolean | { capture?: boolean; once?: boolean; passive?: boolean; signal?: AbortSignal }
-type RemoveOptions = boolean | { capture?: boolean }
-
 /** `EventTarget` with typed listeners for {@link FleetEventMap}. */
-export class FleetEventTarget extends EventTarget {
-  /** Adds a typed listener (same semantics as `EventTarget.addEventListener`). */
-  override addEventListener<K extends FleetEventType>(type: K, listener: FleetListener<K> | null, options?: AddOptions): void
-  override addEventListener(type: string, listener: AnyListener | null, options?: AddOptions): void
-  override addEventListener(type: string, listener: unknown, options?: AddOptions): void {
-    if (listener !== null) super.addEventListener(type, listener as AnyListener, options)
-  }
-
-  /** Removes a listener. */
-  override removeEventListener<K extends FleetEventType>(type: K, listener: FleetListener<K> | null, options?: RemoveOptions): void
-  override removeEventListener(type: string, listener: AnyListener | null, options?: RemoveOptions): void
-  override removeEventListener(type: string, listener: unknown, options?: RemoveOptions): void {
-    if (listener !== null) super.removeEventListener(type, listener as AnyListener, options)
-  }
-
-  /** Dispatches a typed event. */
-  protected emit<K extends FleetEventType>(type: K, detail: FleetEventMap[K]): void {
-    this.dispatchEvent(new CustomEvent(type, { detail }))
-  }
-}
+export class FleetEventTarget extends TypedEventTarget<FleetEventMap> {}
