@@ -58,7 +58,9 @@ function counts(runtime, out) {
 
 function testCommand(runtime, files) {
   if (runtime === 'node') return [process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', ...files]]
-  if (runtime === 'bun') return [bin('bun'), ['test', ...files.map((f) => `./${f}`)]]
+  // bun test runs in the workspace folder, where the root bunfig.toml is not read (its default
+  // per-test timeout is then 5 s): give it the budget bunfig.toml states.
+  if (runtime === 'bun') return [bin('bun'), ['test', '--timeout', '30000', ...files.map((f) => `./${f}`)]]
   return [bin('deno'), ['test', '-A', '--no-check', '--no-lock', ...files]]
 }
 

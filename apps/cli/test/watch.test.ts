@@ -34,6 +34,11 @@ for (const version of ['3.3', '3.5'] as const) {
         await until(() => lines().some((l) => l.type === 'dps' && l['source'] === 'push'), 'the push')
         await mock.restart({ downtimeMs: 200 })
         await until(() => lines().some((l) => l.type === 'connected' && l['isReconnect'] === true), 'the reconnect')
+        // 'connected' fires once the client has sent its last handshake frame; the device may not
+        // have read it yet, and a 3.4/3.5 device pushes nothing before it has. The status reply
+        // after the reconnect proves the device's side of the session is up.
+        const reconnectedAt = lines().findIndex((l) => l.type === 'connected' && l['isReconnect'] === true)
+        await until(() => lines().slice(reconnectedAt).some((l) => l.type === 'dps' && l['source'] === 'reply'), 'the status after the reconnect')
         mock.setDps({ '2': 99 })
         await until(() => lines().some((l) => l.type === 'dps' && l['source'] === 'push' && (l['dps'] as Record<string, unknown>)['2'] === 99), 'the push after the restart')
       } finally {
