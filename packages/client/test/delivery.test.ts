@@ -144,6 +144,25 @@ describe('answers', () => {
     assert.ok(Date.now() - started >= 140)
   })
 
+  it('state is a frozen snapshot: replaced when a report changes something, the same object when it repeats', async () => {
+    await using p = await pair({ version: '3.4', dps: { '1': false, '2': 5 } })
+    const { device, mock } = p
+    await device.status()
+    const first = device.state
+    assert.ok(Object.isFrozen(first))
+    const repeated = nextEvent(device, 'dps')
+    await device.status()
+    assert.equal((await repeated).state, first, 'a repeat keeps the snapshot')
+    assert.equal(device.state, first)
+    const changed = nextEvent(device, 'dps', (d) => d.source === 'push')
+    mock.setDps({ '2': 6 })
+    const event = await changed
+    assert.notEqual(event.state, first)
+    assert.deepEqual(event.state, { '1': false, '2': 6 })
+    assert.deepEqual(first, { '1': false, '2': 5 }, 'an earlier snapshot never changes')
+    assert.equal(device.state, event.state)
+  })
+
   it('a device error text rejects with the DeviceError subclass; request() rejects bad commands', async () => {
     await using p = await pair({ version: '3.4' })
     const bad = await settle(p.device.request(13, { dps: { '1': true } }))

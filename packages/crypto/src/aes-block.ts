@@ -1,9 +1,10 @@
 /**
- * AES-128 on whole blocks in pure JS: @noble/ciphers' table-driven block functions
- * (`unsafe.encrypt`/`decrypt` on expanded keys), driven over 32-bit views of the data
- * instead of byte by byte, with the expanded keys cached per key array.
+ * AES-128 on whole blocks in pure JS: @noble/ciphers' key expansion (cached per key array)
+ * and the small-table block functions of aes-round.ts, driven over 32-bit views of the data
+ * instead of byte by byte.
  */
 import { unsafe } from '@noble/ciphers/aes.js'
+import { blockOut, decryptBlock, encryptBlock } from './aes-round.ts'
 import { allocBytes } from './alloc.ts'
 
 /** What is cached for one key: its expanded schedules and (lazily) its GCM hash table. */
@@ -73,8 +74,7 @@ export function putLe32(out: Uint8Array, i: number, w: number): void {
   out[i + 3] = w >>> 24
 }
 
-// The encrypt and decrypt loops are written out twice so each call site stays
-// monomorphic: V8 then inlines noble's block function and never allocates its result.
+// The block functions leave their result in `blockOut`: nothing is allocated per block.
 
 /** AES-128-ECB encryption of whole blocks (`b.length % 16 === 0`), in place. */
 export function ecbEncryptInPlace(key: Uint8Array, b: Uint8Array): Uint8Array {
@@ -82,20 +82,20 @@ export function ecbEncryptInPlace(key: Uint8Array, b: Uint8Array): Uint8Array {
   const w = words(b)
   if (w !== undefined) {
     for (let i = 0; i < w.length; i += 4) {
-      const r = unsafe.encrypt(xk, w[i]!, w[i + 1]!, w[i + 2]!, w[i + 3]!)
-      w[i] = r.s0
-      w[i + 1] = r.s1
-      w[i + 2] = r.s2
-      w[i + 3] = r.s3
+      encryptBlock(xk, w[i]!, w[i + 1]!, w[i + 2]!, w[i + 3]!)
+      w[i] = blockOut[0]!
+      w[i + 1] = blockOut[1]!
+      w[i + 2] = blockOut[2]!
+      w[i + 3] = blockOut[3]!
     }
     return b
   }
   for (let i = 0; i < b.length; i += 16) {
-    const r = unsafe.encrypt(xk, le32(b, i), le32(b, i + 4), le32(b, i + 8), le32(b, i + 12))
-    putLe32(b, i, r.s0)
-    putLe32(b, i + 4, r.s1)
-    putLe32(b, i + 8, r.s2)
-    putLe32(b, i + 12, r.s3)
+    encryptBlock(xk, le32(b, i), le32(b, i + 4), le32(b, i + 8), le32(b, i + 12))
+    putLe32(b, i, blockOut[0]!)
+    putLe32(b, i + 4, blockOut[1]!)
+    putLe32(b, i + 8, blockOut[2]!)
+    putLe32(b, i + 12, blockOut[3]!)
   }
   return b
 }
@@ -108,20 +108,20 @@ export function ecbDecrypt(key: Uint8Array, data: Uint8Array): Uint8Array {
   const w = words(out)
   if (w !== undefined) {
     for (let i = 0; i < w.length; i += 4) {
-      const r = unsafe.decrypt(xk, w[i]!, w[i + 1]!, w[i + 2]!, w[i + 3]!)
-      w[i] = r.s0
-      w[i + 1] = r.s1
-      w[i + 2] = r.s2
-      w[i + 3] = r.s3
+      decryptBlock(xk, w[i]!, w[i + 1]!, w[i + 2]!, w[i + 3]!)
+      w[i] = blockOut[0]!
+      w[i + 1] = blockOut[1]!
+      w[i + 2] = blockOut[2]!
+      w[i + 3] = blockOut[3]!
     }
     return out
   }
   for (let i = 0; i < out.length; i += 16) {
-    const r = unsafe.decrypt(xk, le32(out, i), le32(out, i + 4), le32(out, i + 8), le32(out, i + 12))
-    putLe32(out, i, r.s0)
-    putLe32(out, i + 4, r.s1)
-    putLe32(out, i + 8, r.s2)
-    putLe32(out, i + 12, r.s3)
+    decryptBlock(xk, le32(out, i), le32(out, i + 4), le32(out, i + 8), le32(out, i + 12))
+    putLe32(out, i, blockOut[0]!)
+    putLe32(out, i + 4, blockOut[1]!)
+    putLe32(out, i + 8, blockOut[2]!)
+    putLe32(out, i + 12, blockOut[3]!)
   }
   return out
 }

@@ -1,11 +1,11 @@
 /**
- * AES-128-GCM (NIST SP 800-38D) for Tuya 3.5 frames, in pure JS: CTR on @noble/ciphers'
- * block function, and GHASH with per-key 8-bit tables (16 tables of 256 products, 64 KB)
+ * AES-128-GCM (NIST SP 800-38D) for Tuya 3.5 frames, in pure JS: CTR on the small-table
+ * block function of aes-round.ts, and GHASH with per-key 8-bit tables (16 tables of 256 products, 64 KB)
  * cached with the expanded key, so a frame costs its blocks and not a key setup. noble's
  * `gcm()` rebuilds both on every call, which dominated the cost of a 100-byte frame.
  * Cross-checked against node:crypto in the tests.
  */
-import { unsafe } from '@noble/ciphers/aes.js'
+import { blockOut, encryptBlock } from './aes-round.ts'
 import { le32, putLe32, scheduleFor, words, type KeySchedule } from './aes-block.ts'
 import { allocBytes } from './alloc.ts'
 
@@ -20,11 +20,11 @@ const bswap = (w: number): number => ((w & 0xff) << 24) | ((w & 0xff00) << 8) | 
  * with R = 0xE1 || 0^120 (SP 800-38D §6.3).
  */
 function ghashTable(xk: Uint32Array): Int32Array {
-  const r = unsafe.encrypt(xk, 0, 0, 0, 0)
-  let h0 = bswap(r.s0)
-  let h1 = bswap(r.s1)
-  let h2 = bswap(r.s2)
-  let h3 = bswap(r.s3)
+  encryptBlock(xk, 0, 0, 0, 0)
+  let h0 = bswap(blockOut[0]!)
+  let h1 = bswap(blockOut[1]!)
+  let h2 = bswap(blockOut[2]!)
+  let h3 = bswap(blockOut[3]!)
   const t = new Int32Array(16 * 256 * 4)
   for (let n = 0; n < 128; n++) {
     // H * x^n goes to byte position n / 8, bit value 0x80 >> (n % 8).
@@ -178,27 +178,27 @@ function ctrInPlace(xk: Uint32Array, iv: Uint8Array, b: Uint8Array, length: numb
   let counter = 2
   if (w !== undefined) {
     for (let i = 0; i < full >>> 2; i += 4) {
-      const r = unsafe.encrypt(xk, c0, c1, c2, bswap(counter++))
-      w[i] ^= r.s0
-      w[i + 1] ^= r.s1
-      w[i + 2] ^= r.s2
-      w[i + 3] ^= r.s3
+      encryptBlock(xk, c0, c1, c2, bswap(counter++))
+      w[i] ^= blockOut[0]!
+      w[i + 1] ^= blockOut[1]!
+      w[i + 2] ^= blockOut[2]!
+      w[i + 3] ^= blockOut[3]!
     }
   } else {
     for (let i = 0; i < full; i += 16) {
-      const r = unsafe.encrypt(xk, c0, c1, c2, bswap(counter++))
-      putLe32(b, i, le32(b, i) ^ r.s0)
-      putLe32(b, i + 4, le32(b, i + 4) ^ r.s1)
-      putLe32(b, i + 8, le32(b, i + 8) ^ r.s2)
-      putLe32(b, i + 12, le32(b, i + 12) ^ r.s3)
+      encryptBlock(xk, c0, c1, c2, bswap(counter++))
+      putLe32(b, i, le32(b, i) ^ blockOut[0]!)
+      putLe32(b, i + 4, le32(b, i + 4) ^ blockOut[1]!)
+      putLe32(b, i + 8, le32(b, i + 8) ^ blockOut[2]!)
+      putLe32(b, i + 12, le32(b, i + 12) ^ blockOut[3]!)
     }
   }
   if (full < length) {
-    const r = unsafe.encrypt(xk, c0, c1, c2, bswap(counter))
-    putLe32(scratch, 0, r.s0)
-    putLe32(scratch, 4, r.s1)
-    putLe32(scratch, 8, r.s2)
-    putLe32(scratch, 12, r.s3)
+    encryptBlock(xk, c0, c1, c2, bswap(counter))
+    putLe32(scratch, 0, blockOut[0]!)
+    putLe32(scratch, 4, blockOut[1]!)
+    putLe32(scratch, 8, blockOut[2]!)
+    putLe32(scratch, 12, blockOut[3]!)
     for (let i = full; i < length; i++) b[i]! ^= scratch[i - full]!
   }
 }
@@ -218,11 +218,11 @@ function tagInto(xk: Uint32Array, t: Int32Array, iv: Uint8Array, aad: Uint8Array
   putBe32(lengths, 8, Math.floor(ctLength / 0x20000000))
   putBe32(lengths, 12, ctLength * 8)
   ghash(t, state, lengths, 0, 16)
-  const r = unsafe.encrypt(xk, le32(iv, 0), le32(iv, 4), le32(iv, 8), 0x01000000)
-  putBe32(out, at, state[0]! ^ bswap(r.s0))
-  putBe32(out, at + 4, state[1]! ^ bswap(r.s1))
-  putBe32(out, at + 8, state[2]! ^ bswap(r.s2))
-  putBe32(out, at + 12, state[3]! ^ bswap(r.s3))
+  encryptBlock(xk, le32(iv, 0), le32(iv, 4), le32(iv, 8), 0x01000000)
+  putBe32(out, at, state[0]! ^ bswap(blockOut[0]!))
+  putBe32(out, at + 4, state[1]! ^ bswap(blockOut[1]!))
+  putBe32(out, at + 8, state[2]! ^ bswap(blockOut[2]!))
+  putBe32(out, at + 12, state[3]! ^ bswap(blockOut[3]!))
 }
 
 function putBe32(b: Uint8Array, i: number, w: number): void {

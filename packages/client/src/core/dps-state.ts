@@ -28,7 +28,11 @@ export class DpsCache {
    * @returns the new merged state (frozen)
    */
   merge(dps: Dps, cid?: string): Readonly<Dps> {
-    const next = Object.freeze({ ...this.get(cid), ...dps })
+    const current = this.get(cid)
+    // A report that repeats the cached values (a status poll, most pushes) keeps the same
+    // snapshot: no copy, and `state` stays `===` across events that changed nothing.
+    if (repeats(current, dps)) return current
+    const next = Object.freeze({ ...current, ...dps })
     if (cid === undefined) this.#own = next
     else (this.#children ??= new Map()).set(cid, next)
     return next
@@ -38,4 +42,12 @@ export class DpsCache {
   cids(): string[] {
     return this.#children === undefined ? [] : [...this.#children.keys()]
   }
+}
+
+/** Whether every DP in `dps` already has that (primitive-equal) value in `current`. */
+function repeats(current: Readonly<Dps>, dps: Dps): boolean {
+  for (const id in dps) {
+    if (!Object.hasOwn(current, id) || !Object.is(current[id], dps[id])) return false
+  }
+  return true
 }
