@@ -13,6 +13,7 @@ import {
   VersionNotFoundError,
   WrongKeyError,
   WrongVersionError,
+  type OfflineReason,
 } from '@tuya/client'
 import type { DeviceTarget } from './device-target.ts'
 
@@ -42,24 +43,39 @@ function oneLine(text: string): string {
 
 function wrongKey(error: WrongKeyError, ctx: FailureContext, where: string): string {
   const fix = `check the key (--key, or "key" in devices.json; it changes when the device is re-paired)`
-  // With a cause, the key was proven wrong (a handshake proof or a reply that does not decrypt);
-  // without one, the device stayed silent, which is what a wrong key looks like (§18.29), but
-  // also a wrong version or a hung device.
-  if (error.cause !== undefined) return `the local key is wrong: ${ctx.label} at ${where} does not accept it; ${fix}`
+  // Proven: a handshake proof or a reply that does not decrypt. Otherwise the device stayed
+  // silent, which is what a wrong key looks like (§18.29), but also a wrong version or a hung device.
+  if (error.isProven) return `the local key is wrong: ${ctx.label} at ${where} does not accept it; ${fix}`
   return `no answer from ${where} within ${ctx.timeoutMs / 1000} s: the local key is probably wrong (devices ignore frames they cannot decrypt); ${fix}, the version (or --version auto), and ${SINGLE_CONNECTION}`
 }
 
+/** Whether an OfflineError came after the whole --timeout, or after one failed attempt (failFast, no reconnect). */
+const WAITED_WHOLE_TIMEOUT: Readonly<Record<OfflineReason, boolean>> = {
+  'deadline': true,
+  'connect-timeout': true,
+  'fail-fast': false,
+  'connection-failed': false,
+  'disconnected': false,
+}
+
 function offline(error: OfflineError, ctx: FailureContext, where: string, seconds: number): string {
+  if (error.reason === 'disconnected') return `the connection to ${where} was closed before the command was sent`
   const key = causeOfType(error, WrongKeyError)
   if (key !== undefined) return wrongKey(key, ctx, where)
   const code = systemCodeOf(error)
   if (code === 'ECONNREFUSED') return `${where} refused the connection: nothing listens there; check the address and the port (Tuya devices use 6668)`
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `${where} is unreachable (${code}): check the address and that this machine is on the device's network`
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve ${ctx.host} (${code}): check the address`
+  const isWholeTimeout = WAITED_WHOLE_TIMEOUT[error.reason]
+  const during = isWholeTimeout ? ` every time within ${seconds} s` : ''
   const isClosed = code === 'ECONNRESET' || /closed the connection/.test(error.message)
   // 3.4/3.5 firmware closes after a few frames it cannot authenticate: while probing, that is a wrong key.
   if (isClosed && /probing/.test(error.message)) return `${where} closed the connection while its protocol version was being detected: the local key is probably wrong (check --key or "key" in devices.json), or another app holds the device's single connection`
-  if (isClosed) return `${where} closed the connection every time within ${seconds} s: ${SINGLE_CONNECTION} (close the Smart Life app, tinytuya, Home Assistant), and check the version`
+  if (isClosed) return `${where} closed the connection${during}: ${SINGLE_CONNECTION} (close the Smart Life app, tinytuya, Home Assistant), and check the version`
+  if (!isWholeTimeout) {
+    const last = error.cause instanceof Error ? `: ${oneLine(error.cause.message.split(';')[0]!)}` : ''
+    return `${where} is offline (the last connection attempt failed${last}); check the address, the version, and ${SINGLE_CONNECTION}`
+  }
   return `no answer from ${where} within ${seconds} s: check the address, the version, and ${SINGLE_CONNECTION}`
 }
 

@@ -16,7 +16,10 @@ import { configFromEnv, type ExampleConfig } from './config.ts'
 
 /** A line of advice for an error from a device handle. */
 export function advise(error: unknown): string {
-  if (error instanceof WrongKeyError) return 'wrong local key (or version): fix the configuration'
+  if (error instanceof WrongKeyError) {
+    // isProven: the device rejected the key; otherwise it only stayed silent (a busy device looks the same).
+    return error.isProven ? 'wrong local key (or version): fix the configuration' : 'no answer after connecting: probably a wrong local key (or version)'
+  }
   if (error instanceof WrongVersionError) return "wrong protocol version: set it, or use version: 'auto'"
   if (error instanceof OfflineError) return 'offline: the command was never sent, safe to retry later'
   if (error instanceof ConnectionLostError) return 'connection lost after sending: re-read the state before repeating'

@@ -102,7 +102,7 @@ export class TuyaDevice extends DeviceEventTarget {
       const cancel = this.#shared.options.setTimer(() => {
         cleanup()
         const last = engine.lastError
-        reject(new OfflineError(`could not connect within ${timeoutMs} ms${last === undefined ? '' : ` (${last.message})`}`, { cause: last, deviceId: this.id }))
+        reject(new OfflineError(`could not connect within ${timeoutMs} ms${last === undefined ? '' : ` (${last.message})`}`, { reason: 'connect-timeout', cause: last, deviceId: this.id }))
       }, timeoutMs)
       this.addEventListener('connected', onConnected)
       this.addEventListener('error', onError)
@@ -276,6 +276,7 @@ export class TuyaDevice extends DeviceEventTarget {
 
   #receive(event: EngineEvent): void {
     if (this.#isClosed && event.type !== 'state' && event.type !== 'disconnected') return
+    if (!this.hears(event.type)) return
     const { type, ...detail } = event
     this.emit(type, detail as never)
   }

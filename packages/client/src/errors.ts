@@ -42,12 +42,43 @@ export class ConnectionError extends ClientError {
 }
 
 /**
+ * Why a command (or `connect()`) ended with {@link OfflineError} before anything was sent:
+ * - `'deadline'`: the device could not be reached before the command's deadline;
+ * - `'fail-fast'`: `failFast` and the device is known to be offline (an attempt failed, none succeeded since): refused at once;
+ * - `'connection-failed'`: the connection attempt the command waited for failed (or the connection dropped before it was
+ *   written), and it does not wait for another: it is `failFast`, or `reconnect` is `false`;
+ * - `'disconnected'`: `disconnect()` was called;
+ * - `'connect-timeout'`: `connect()` got no connection within its `timeoutMs`.
+ */
+export type OfflineReason = 'deadline' | 'fail-fast' | 'connection-failed' | 'disconnected' | 'connect-timeout'
+
+const OFFLINE_REASONS: ReadonlySet<string> = new Set<OfflineReason>(['deadline', 'fail-fast', 'connection-failed', 'disconnected', 'connect-timeout'])
+
+/** Options of {@link OfflineError}. */
+export interface OfflineErrorOptions extends ClientErrorOptions {
+  /** Why nothing was sent. */
+  reason: OfflineReason
+}
+
+/**
  * The command was never written: the device could not be reached before its deadline (or
- * at once, with `failFast`), or `disconnect()` was called. `cause` is the last connection error.
- * Safe to retry: the device never saw it.
+ * at once, with `failFast`), or `disconnect()` was called; `reason` says which. `cause` is the
+ * last connection error. Safe to retry: the device never saw it.
  */
 export class OfflineError extends ConnectionError {
   static override readonly code: string = 'TUYA_ERR_OFFLINE'
+  /** Why nothing was sent (see {@link OfflineReason}). */
+  readonly reason: OfflineReason
+
+  /**
+   * @param message - what happened and what to do
+   * @param options - reason (required), cause, deviceId
+   * @throws TypeError when `options.reason` is not an {@link OfflineReason}
+   */
+  constructor(message: string, options: OfflineErrorOptions) {
+    super(message, options)
+    this.reason = checkReason(options?.reason, OFFLINE_REASONS)
+  }
 }
 
 /**
@@ -59,13 +90,47 @@ export class ConnectionLostError extends ConnectionError {
 }
 
 /**
+ * How a {@link WrongKeyError} was found:
+ * - `'handshake-proof'`: the device's 3.4/3.5 handshake proof did not verify under this key (proven);
+ * - `'undecryptable'`: a 3.1-3.3 reply right after connecting does not decrypt (padding) or parse under this key (proven);
+ * - `'silent'`: the device accepted the connection, then answered neither the handshake nor the first command.
+ *   Devices drop frames they cannot authenticate (PROTOCOL.md §18.29), but a busy device or a
+ *   wrong version is silent too: inferred, not proven.
+ */
+export type WrongKeyReason = 'handshake-proof' | 'undecryptable' | 'silent'
+
+const WRONG_KEY_REASONS: ReadonlySet<string> = new Set<WrongKeyReason>(['handshake-proof', 'undecryptable', 'silent'])
+
+/** Options of {@link WrongKeyError}. */
+export interface WrongKeyErrorOptions extends ClientErrorOptions {
+  /** How the wrong key was found. */
+  reason: WrongKeyReason
+}
+
+/**
  * The local key does not match the device: a 3.4/3.5 handshake proof failed, replies do not
  * decrypt (HMAC, GCM or padding failures right after connecting), or the device stayed silent
- * right after connecting (PROTOCOL.md §18.29: firmware drops what it cannot authenticate).
+ * right after connecting (PROTOCOL.md §18.29: firmware drops what it cannot authenticate);
+ * `reason` says which, `isProven` whether the key was proven wrong or only suspected.
  * Fix the key (or the version); the client retries only every `reconnect.maxDelayMs`.
  */
 export class WrongKeyError extends ConnectionError {
   static override readonly code: string = 'TUYA_ERR_WRONG_KEY'
+  /** How the wrong key was found (see {@link WrongKeyReason}). */
+  readonly reason: WrongKeyReason
+  /** True when the device proved the key wrong; false for `'silent'`, where the version or a busy device may be at fault instead. */
+  readonly isProven: boolean
+
+  /**
+   * @param message - what happened and what to do
+   * @param options - reason (required), cause, deviceId
+   * @throws TypeError when `options.reason` is not a {@link WrongKeyReason}
+   */
+  constructor(message: string, options: WrongKeyErrorOptions) {
+    super(message, options)
+    this.reason = checkReason(options?.reason, WRONG_KEY_REASONS)
+    this.isProven = this.reason !== 'silent'
+  }
 }
 
 /**
@@ -93,4 +158,12 @@ export class ClosedError extends ClientError {
 /** Whether an error means the configuration (key or version) is wrong, so retrying soon is pointless. */
 export function isConfigurationError(error: unknown): error is WrongKeyError | WrongVersionError {
   return error instanceof WrongKeyError || error instanceof WrongVersionError
+}
+
+/** `reason` when it is one of `allowed`; a TypeError naming the option otherwise (JavaScript callers, a typo). */
+function checkReason<T extends string>(reason: T | undefined, allowed: ReadonlySet<string>): T {
+  if (typeof reason !== 'string' || !allowed.has(reason)) {
+    throw new TypeError(`options.reason must be one of ${[...allowed].join(', ')}, got ${typeof reason === 'string' ? `'${reason}'` : String(reason)}`)
+  }
+  return reason
 }

@@ -105,8 +105,8 @@ export class Runtime implements EngineHost {
     this.#releaseGate()
   }
 
-  wakeAt(timeMs: number): void {
-    if (timeMs >= this.#armedAt) return
+  wakeAt(timeMs: number, isExact = false): void {
+    if (timeMs === this.#armedAt || (timeMs > this.#armedAt && !isExact)) return
     this.#cancelTimer?.()
     this.#armedAt = timeMs
     this.#cancelTimer = this.#options.setTimer(() => {

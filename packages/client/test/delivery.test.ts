@@ -81,7 +81,11 @@ describe('abort and deadlines', () => {
     const result = await settle(device.set({ '1': true }, { timeoutMs: 200 }))
     assert.ok(result.error instanceof OfflineError, `got ${String(result.error)}`)
     assert.match(result.error.message, /never sent/)
+    assert.equal(result.error.reason, 'deadline')
     assert.ok(result.error.cause instanceof Error, 'the cause is the last connection error')
+    const connect = await settle(device.connect({ timeoutMs: 100 }))
+    assert.ok(connect.error instanceof OfflineError, `got ${String(connect.error)}`)
+    assert.equal(connect.error.reason, 'connect-timeout', 'connect() gave up')
   })
 
   it('failFast rejects at once while the device is known to be offline', async () => {
@@ -94,8 +98,20 @@ describe('abort and deadlines', () => {
     const started = Date.now()
     const result = await settle(device.status({ failFast: true }))
     assert.ok(result.error instanceof OfflineError)
+    assert.equal(result.error.reason, 'fail-fast')
     // The reconnect is 500 ms away; 250 ms leaves room for a GC pause on a loaded CI machine.
     assert.ok(Date.now() - started < 250, 'without waiting for the reconnect')
+  })
+
+  it('without a reconnect to wait for (reconnect: false, or failFast on the first attempt), a failed attempt rejects the queued commands', async () => {
+    for (const options of [{ reconnect: false }, { failFast: true }] as const) {
+      await using p = await pair({ version: '3.3' }, options)
+      await p.mock.close() // nothing listens: the first attempt is refused
+      const result = await settle(p.device.status({ timeoutMs: 1000 }))
+      assert.ok(result.error instanceof OfflineError, `${JSON.stringify(options)}: got ${String(result.error)}`)
+      assert.equal(result.error.reason, 'connection-failed', JSON.stringify(options))
+      assert.ok(result.error.cause instanceof Error, 'the cause is the failed attempt')
+    }
   })
 
   it('a device that does not answer in time gives TimeoutError with the cmd in the message', async () => {
@@ -127,7 +143,14 @@ describe('close and disconnect', () => {
     await using p = await pair({ version: '3.4' })
     const { device, mock } = p
     await device.status()
+    mock.setFaults({ replyDelayMs: 100 })
+    void device.heartbeat().catch(() => {}) // in flight: holds the status back in the queue
+    const queued = settle(device.status())
     device.disconnect()
+    const { error } = await queued
+    assert.ok(error instanceof OfflineError, `got ${String(error)}`)
+    assert.equal(error.reason, 'disconnected')
+    mock.clearFaults()
     assert.equal(device.connectionState, 'idle')
     await sleep(100)
     assert.equal(mock.connections.length, 0)
@@ -161,6 +184,21 @@ describe('answers', () => {
     assert.deepEqual(event.state, { '1': false, '2': 6 })
     assert.deepEqual(first, { '1': false, '2': 5 }, 'an earlier snapshot never changes')
     assert.equal(device.state, event.state)
+  })
+
+  it('events nobody listens for are not built, and a listener added later hears the next one', async () => {
+    await using p = await pair({ version: '3.3', dps: { '1': false } })
+    const { device } = p
+    await device.status()
+    const heard: string[] = []
+    const listener = (e: CustomEvent<{ source: string }>): void => void heard.push(e.detail.source)
+    device.addEventListener('dps', listener)
+    await device.status()
+    device.removeEventListener('dps', listener)
+    await device.status()
+    device.addEventListener('dps', listener)
+    await device.status()
+    assert.deepEqual(heard, ['reply', 'reply'])
   })
 
   it('a device error text rejects with the DeviceError subclass; request() rejects bad commands', async () => {

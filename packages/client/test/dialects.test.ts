@@ -50,9 +50,14 @@ describe("version: 'auto'", () => {
       await device.close()
       await new Promise((resolve) => server.close(resolve))
     }
-    await using p = await pair({ version: '3.5', faults: { wrongKey: 'fedcba9876543210' } }, { version: 'auto' })
-    const wrong = await settle(p.device.connect())
-    assert.ok(wrong.error instanceof WrongKeyError, `got ${String(wrong.error)}`)
+    // 3.5 fails the handshake proof; 3.3 answers the probe with a reply that does not decrypt.
+    for (const [version, reason] of [['3.5', 'handshake-proof'], ['3.3', 'undecryptable']] as const) {
+      await using p = await pair({ version, faults: { wrongKey: 'fedcba9876543210' } }, { version: 'auto' })
+      const wrong = await settle(p.device.connect())
+      assert.ok(wrong.error instanceof WrongKeyError, `${version}: got ${String(wrong.error)}`)
+      assert.equal(wrong.error.reason, reason, version)
+      assert.equal(wrong.error.isProven, true)
+    }
   })
 })
 

@@ -37,12 +37,16 @@ describe('engine schedule (fake clock, memory transport)', () => {
       await clock.advance(0)
       assert.deepEqual(await status, { '1': false })
       let most = 0
+      const firedBefore = clock.fired
       for (let i = 0; i < 35; i++) {
         await clock.advance(1000)
         most = Math.max(most, clock.armed)
       }
       assert.equal(count(mock.commands, 'HEART_BEAT'), 3, `heartbeats at 10, 20, 30 s: ${mock.commands.join(',')}`)
       assert.equal(most, 1, 'one timer per device')
+      // One spare tick at 5 s (the status deadline's timer is left alone), then one wake per
+      // heartbeat: a heartbeat's reply moves the timer from its 5 s deadline to the next one.
+      assert.equal(clock.fired - firedBefore, 4, 'timer wakes while idle: at 5, 10, 20 and 30 s')
       await clock.advance(4000)
       await device.set({ '1': true })
       await clock.advance(9000)

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test'
 import { FrameError } from '@tuya/codec'
 import { TuyaError } from '@tuya/crypto'
 import * as session from '@tuya/session'
-import { ClientError, WrongVersionError } from '../src/index.ts'
+import { ClientError, OfflineError, WrongKeyError, WrongVersionError } from '../src/index.ts'
 
 describe('error brands', () => {
   it("the session's WrongVersionError is not the client's, and vice versa", () => {
@@ -21,5 +21,19 @@ describe('error brands', () => {
       assert.equal(e instanceof FrameError, false)
       assert.equal(e.code, 'TUYA_ERR_WRONG_VERSION')
     }
+  })
+})
+
+describe('error reasons', () => {
+  it('OfflineError and WrongKeyError carry their reason; isProven is false only for silence', () => {
+    assert.equal(new OfflineError('x', { reason: 'deadline' }).reason, 'deadline')
+    assert.equal(new WrongKeyError('x', { reason: 'handshake-proof' }).isProven, true)
+    assert.equal(new WrongKeyError('x', { reason: 'undecryptable' }).isProven, true)
+    assert.equal(new WrongKeyError('x', { reason: 'silent' }).isProven, false)
+  })
+
+  it('an unknown or missing reason (a JavaScript caller) is a TypeError naming the option', () => {
+    assert.throws(() => new OfflineError('x', { reason: 'gone' as never }), { name: 'TypeError', message: /^options\.reason must be one of deadline, .*got 'gone'$/ })
+    assert.throws(() => new WrongKeyError('x', undefined as never), { name: 'TypeError', message: /^options\.reason must be one of handshake-proof, undecryptable, silent, got undefined$/ })
   })
 })

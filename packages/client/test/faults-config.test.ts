@@ -20,6 +20,9 @@ describe('wrong key', () => {
       mock.addEventListener('connection', () => connections++)
       const first = await settle(device.status())
       assert.ok(first.error instanceof WrongKeyError, `got ${String(first.error)}`)
+      // 3.4/3.5 learn it from the handshake proof; 3.3 from a reply that does not decrypt.
+      assert.equal(first.error.reason, version === '3.3' ? 'undecryptable' : 'handshake-proof')
+      assert.equal(first.error.isProven, true)
       assert.doesNotMatch(first.error.message, new RegExp(`${KEY}|${OTHER_KEY}`), 'no key in the message')
       const again = await settle(device.set({ '1': true }))
       assert.equal(again.error, first.error, 'while backing off, commands fail at once with the same error')
@@ -36,6 +39,8 @@ describe('wrong key', () => {
     const result = await settle(p.device.status())
     assert.ok(result.error instanceof WrongKeyError, `got ${String(result.error)}`)
     assert.match(result.error.message, /silent/)
+    assert.equal(result.error.reason, 'silent')
+    assert.equal(result.error.isProven, false, 'silence is only a symptom of a wrong key')
     assert.equal(count(p.commands, 'DP_QUERY'), 0, 'the device could not authenticate the query')
   })
 
@@ -44,6 +49,8 @@ describe('wrong key', () => {
     const result = await settle(p.device.connect())
     assert.ok(result.error instanceof WrongKeyError, `got ${String(result.error)}`)
     assert.match(result.error.message, /handshake/)
+    assert.equal(result.error.reason, 'silent', 'no handshake answer at all: inferred, not proven')
+    assert.equal(result.error.isProven, false)
   })
 })
 

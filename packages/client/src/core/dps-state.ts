@@ -47,7 +47,9 @@ export class DpsCache {
 /** Whether every DP in `dps` already has that (primitive-equal) value in `current`. */
 function repeats(current: Readonly<Dps>, dps: Dps): boolean {
   for (const id in dps) {
-    if (!Object.hasOwn(current, id) || !Object.is(current[id], dps[id])) return false
+    const value = current[id]
+    // JSON has no NaN, so `===` is Object.is here; undefined may mean "absent" (then not a repeat).
+    if (value !== dps[id] || (value === undefined && !Object.hasOwn(current, id))) return false
   }
   return true
 }

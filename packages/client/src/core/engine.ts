@@ -49,8 +49,12 @@ export interface EngineHost {
   write(bytes: Uint8Array): void
   /** Close the current connection (or abort its opening); its later callbacks are ignored. */
   hangUp(): void
-  /** Call `tick()` at (or after) this time. */
-  wakeAt(timeMs: number): void
+  /**
+   * Call `tick()` at (or after) this time. A host may keep an earlier timer (a spare tick is
+   * harmless) unless `isExact`: then nothing is needed before `timeMs` and an earlier timer
+   * should be moved (the engine says so only when going idle, not per command).
+   */
+  wakeAt(timeMs: number, isExact?: boolean): void
   emit(event: EngineEvent): void
 }
 
@@ -156,7 +160,7 @@ export class Engine {
     this.#wantOnline = false
     if (this.#state === 'closed' || this.#state === 'idle') return
     const wasOnline = this.#state === 'online'
-    const error = new OfflineError('disconnect() was called', { deviceId: this.config.deviceId })
+    const error = new OfflineError('disconnect() was called', { reason: 'disconnected', deviceId: this.config.deviceId })
     this.#hangUp()
     this.#traffic.loseInFlight(error, false, false)
     this.#traffic.rejectQueued(() => true, error)
@@ -246,7 +250,7 @@ export class Engine {
     // A wrong key or version does not fix itself: fail at once until a connection succeeds.
     if (this.#isConfigFailure && this.#state === 'backoff') return this.#lastError
     if (spec.failFast && this.#failures > 0 && this.#state !== 'online') {
-      return new OfflineError(`the device is offline (failFast): ${this.#lastError?.message ?? 'the last connection attempt failed'}`, { cause: this.#lastError, deviceId })
+      return new OfflineError(`the device is offline (failFast): ${this.#lastError?.message ?? 'the last connection attempt failed'}`, { reason: 'fail-fast', cause: this.#lastError, deviceId })
     }
     return undefined
   }

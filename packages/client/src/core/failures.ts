@@ -38,7 +38,7 @@ export function connectTimeout(stage: { isOpen: boolean; version: string | undef
     return new VersionNotFoundError(`version: 'auto' found no version: the device answered none of the 3.1/3.3 queries and 3.4/3.5 handshakes within ${timeoutMs} ms; check the local key, host and port, and that no other client holds the device`, { deviceId })
   }
   if (!hasProvenKey) {
-    return new WrongKeyError(`the device accepted the connection but did not answer the ${version} handshake within ${timeoutMs} ms: devices drop frames they cannot authenticate (PROTOCOL.md §18.29), so the local key or the version is probably wrong`, { deviceId })
+    return new WrongKeyError(`the device accepted the connection but did not answer the ${version} handshake within ${timeoutMs} ms: devices drop frames they cannot authenticate (PROTOCOL.md §18.29), so the local key or the version is probably wrong`, { reason: 'silent', deviceId })
   }
   return new ConnectionError(`the ${version} handshake got no answer within ${timeoutMs} ms; retrying with backoff`, { deviceId })
 }
@@ -46,7 +46,7 @@ export function connectTimeout(stage: { isOpen: boolean; version: string | undef
 /** A written command got no answer (§18.29: silence right after connecting means a wrong key). */
 export function silence(cmd: number, timeoutMs: number, isFreshSilence: boolean, deviceId: string): Error {
   if (isFreshSilence) {
-    return new WrongKeyError(`the device stayed silent after connecting (no answer to cmd ${cmd} within ${timeoutMs} ms): devices drop frames they cannot decrypt (PROTOCOL.md §18.29), so the local key or the version is probably wrong`, { deviceId })
+    return new WrongKeyError(`the device stayed silent after connecting (no answer to cmd ${cmd} within ${timeoutMs} ms): devices drop frames they cannot decrypt (PROTOCOL.md §18.29), so the local key or the version is probably wrong`, { reason: 'silent', deviceId })
   }
   return new TimeoutError(`the device did not answer cmd ${cmd} within ${timeoutMs} ms (it may still have applied it); the connection is being checked with a heartbeat`, { deviceId })
 }
@@ -54,12 +54,12 @@ export function silence(cmd: number, timeoutMs: number, isFreshSilence: boolean,
 /** A command never written before its deadline. */
 export function expiredUnsent(isOnline: boolean, timeoutMs: number, last: Error | undefined, deviceId: string): Error {
   if (isOnline) return new TimeoutError(`the command waited ${timeoutMs} ms behind earlier commands and was never sent; raise timeoutMs or maxInFlight`, { deviceId })
-  return new OfflineError(`the device could not be reached within ${timeoutMs} ms${last === undefined ? '' : ` (${last.message})`}; the command was never sent`, { cause: last, deviceId })
+  return new OfflineError(`the device could not be reached within ${timeoutMs} ms${last === undefined ? '' : ` (${last.message})`}; the command was never sent`, { reason: 'deadline', cause: last, deviceId })
 }
 
-/** Queued commands when the connection failed and no reconnect will bring them out (or failFast). */
+/** Queued commands that do not wait for a reconnect (failFast, or reconnect: false) when the attempt or connection they waited for failed. */
 export function offline(error: Error, deviceId: string): OfflineError {
-  return new OfflineError(`the device is offline: ${error.message}`, { cause: error, deviceId })
+  return new OfflineError(`the device is offline: ${error.message}`, { reason: 'connection-failed', cause: error, deviceId })
 }
 
 /** A written command whose connection dropped. */
@@ -69,5 +69,5 @@ export function lostAfterWrite(error: Error, deviceId: string): ConnectionLostEr
 
 /** Replies that do not decrypt on a fresh connection. */
 export function undecryptable(version: string, cause: Error, deviceId: string): WrongKeyError {
-  return new WrongKeyError(`replies from the device do not decrypt under this local key (${version}): the key (or the version) is wrong; check it`, { cause, deviceId })
+  return new WrongKeyError(`replies from the device do not decrypt under this local key (${version}): the key (or the version) is wrong; check it`, { reason: 'undecryptable', cause, deviceId })
 }

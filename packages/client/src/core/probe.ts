@@ -108,7 +108,7 @@ export class VersionProbe {
       d33 = decodeFrame(frame, { version: '3.3', key, maxFrameBytes })
     } catch (error) {
       if (error instanceof DecryptError) {
-        throw new WrongKeyError('the device answered (3.2/3.3 framing) but its reply does not decrypt under this local key; check the key', { cause: error, deviceId })
+        throw new WrongKeyError('the device answered (3.2/3.3 framing) but its reply does not decrypt under this local key; check the key', { reason: 'undecryptable', cause: error, deviceId })
       }
       return undefined
     }

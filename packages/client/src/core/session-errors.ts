@@ -15,7 +15,7 @@ import { ConnectionError, WrongKeyError, WrongVersionError } from '../errors.ts'
 export function handshakeFailure(error: unknown, version: string, deviceId: string): Error {
   const options = { cause: error, deviceId }
   if (error instanceof WrongLocalKeyError) {
-    return new WrongKeyError(`the ${version} handshake failed: the device does not hold this local key (its proof did not verify); check the key (it changes when the device is re-paired)`, options)
+    return new WrongKeyError(`the ${version} handshake failed: the device does not hold this local key (its proof did not verify); check the key (it changes when the device is re-paired)`, { ...options, reason: 'handshake-proof' })
   }
   if (error instanceof SessionWrongVersionError || error instanceof UnexpectedFrameError || error instanceof MalformedHandshakeError) {
     return new WrongVersionError(`the ${version} handshake failed: the device answered like another protocol version; set the right version, or version: 'auto'`, options)

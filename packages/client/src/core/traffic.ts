@@ -221,6 +221,7 @@ export class Traffic {
     const now = config.now()
     const version = this.#link?.version
     const echoedSeq = version !== undefined && TRAITS[version].echoesSeq ? frame.seq : undefined
+    const heartbeat = this.#heartbeat
     const outcome = this.dispatcher.onReply(frame.cmd, echoedSeq, frame.retcode, message, frame.text, now)
     if (outcome === 'unmatched') {
       if (message.type === 'dps') this.dispatcher.onDps(message.dps, message.cid)
@@ -228,8 +229,11 @@ export class Traffic {
     }
     if (outcome === 'settling') this.#ctx.host.wakeAt(now + config.settleMs)
     this.pump()
-    // Idle again: make sure the keep-alive is planned (cheap when a timer is due sooner anyway).
-    if (this.isIdle()) this.#ctx.host.wakeAt(this.heartbeatDue())
+    // Idle again: plan the keep-alive. After a command the timer of its deadline stays (one
+    // spare tick later, instead of moving a timer on every reply of a busy device); after a
+    // keep-alive heartbeat, the only thing left is the next one: move the timer there, so an
+    // idle connection wakes once per heartbeatIntervalMs.
+    if (this.isIdle()) this.#ctx.host.wakeAt(this.heartbeatDue(), heartbeat !== undefined && this.#heartbeat === undefined)
   }
 
   #applyDps(dps: Dps, cid: string | undefined, source: 'push' | 'reply'): void {

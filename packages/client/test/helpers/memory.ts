@@ -10,6 +10,8 @@ export class FakeClock {
   time = 1_700_000_000_000
   readonly #timers = new Map<number, { at: number; fn: () => void }>()
   #nextId = 1
+  /** Timers that have fired so far. */
+  fired = 0
   /** Timers armed right now. */
   get armed(): number {
     return this.#timers.size
@@ -30,6 +32,7 @@ export class FakeClock {
       if (next === undefined) break
       this.#timers.delete(next[0])
       this.time = Math.max(this.time, next[1].at)
+      this.fired++
       next[1].fn()
     }
     this.time = end

@@ -1,0 +1,41 @@
+/**
+ * describeFailure reads the client's typed reasons: a proven wrong key versus a silent device,
+ * and an OfflineError after the whole --timeout versus one after a single failed attempt (or
+ * disconnect()). The network cases are pinned end to end in get-set-failures.test.ts; these
+ * cover the reasons the CLI cannot reach through its own flags.
+ */
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { ConnectionError, OfflineError, WrongKeyError } from '@tuya/client'
+import { describeFailure, type FailureContext } from '../src/device-failure.ts'
+
+const CTX: FailureContext = { label: 'Lamp', host: '192.168.1.50', port: 6668, version: '3.3', timeoutMs: 2000, cid: undefined }
+const WHERE = '192.168.1.50:6668'
+const WHERE_RE = WHERE.replace(/\./g, '\\.')
+
+describe('describeFailure and the client reasons', () => {
+  it('a proven wrong key says so; a silent one says "probably", whatever the cause', () => {
+    for (const reason of ['handshake-proof', 'undecryptable'] as const) {
+      assert.match(describeFailure(new WrongKeyError('x', { reason }), CTX), /^the local key is wrong: Lamp at 192\.168\.1\.50:6668 does not accept it; /, reason)
+    }
+    const silent = new WrongKeyError('x', { reason: 'silent', cause: new Error('anything') })
+    assert.match(describeFailure(silent, CTX), new RegExp(`^no answer from ${WHERE_RE} within 2 s: the local key is probably wrong`))
+  })
+
+  it('an OfflineError names the whole --timeout only when it waited that long', () => {
+    const attempt = new ConnectionError('could not connect within 600 ms; retrying with backoff')
+    for (const reason of ['deadline', 'connect-timeout'] as const) {
+      assert.equal(describeFailure(new OfflineError('x', { reason, cause: attempt }), CTX), `no answer from ${WHERE} within 2 s: check the address, the version, and that no other app holds the device's single connection`, reason)
+    }
+    for (const reason of ['fail-fast', 'connection-failed'] as const) {
+      assert.equal(describeFailure(new OfflineError('x', { reason, cause: attempt }), CTX), `${WHERE} is offline (the last connection attempt failed: could not connect within 600 ms); check the address, the version, and that no other app holds the device's single connection`, reason)
+    }
+    assert.equal(describeFailure(new OfflineError('disconnect() was called', { reason: 'disconnected' }), CTX), `the connection to ${WHERE} was closed before the command was sent`)
+  })
+
+  it('a closed connection names the --timeout only after waiting it', () => {
+    const closed = new ConnectionError('the device closed the connection before the connection was ready; retrying with backoff')
+    assert.match(describeFailure(new OfflineError(`x (${closed.message})`, { reason: 'deadline', cause: closed }), CTX), new RegExp(`^${WHERE_RE} closed the connection every time within 2 s: `))
+    assert.match(describeFailure(new OfflineError(`x: ${closed.message}`, { reason: 'fail-fast', cause: closed }), CTX), new RegExp(`^${WHERE_RE} closed the connection: `))
+  })
+})
