@@ -22,8 +22,8 @@ export class TuyaDevice extends DeviceEventTarget {
   readonly #shared: SharedConnection
   readonly #cid: string | undefined
   readonly #isRoot: boolean
-  readonly #ends = new Set<() => void>()
-  readonly #children = new Map<string, TuyaDevice>()
+  #ends: Set<() => void> | undefined
+  #children: Map<string, TuyaDevice> | undefined
   #isClosed = false
   readonly #ops: OpsContext
   readonly #receiver: { cid: string | undefined; receive(event: EngineEvent): void }
@@ -199,9 +199,10 @@ export class TuyaDevice extends DeviceEventTarget {
     if (typeof cid !== 'string' || cid.length === 0) throw new TypeError('cid must be a non-empty string (a gateway child node id)')
     if (this.#isClosed) throw new ClosedError('this device handle is closed', { deviceId: this.id })
     this.#shared.isGateway = true
-    let child = this.#children.get(cid)
+    let child = this.#children?.get(cid)
     if (child === undefined || child.#isClosed) {
       child = new TuyaDevice(this.#shared, cid, false)
+      this.#children ??= new Map()
       this.#children.set(cid, child)
     }
     return child
@@ -217,8 +218,9 @@ export class TuyaDevice extends DeviceEventTarget {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`options.bufferSize must be an integer >= 1, got ${String(size)}`)
     return iterateUpdates(this, options.signal, size, (end) => {
       if (this.#isClosed) queueMicrotask(end)
-      this.#ends.add(end)
-      return () => this.#ends.delete(end)
+      const ends = (this.#ends ??= new Set())
+      ends.add(end)
+      return () => ends.delete(end)
     })
   }
 
@@ -230,12 +232,12 @@ export class TuyaDevice extends DeviceEventTarget {
   async close(): Promise<void> {
     if (this.#isClosed) return
     this.#isClosed = true
-    for (const end of [...this.#ends]) end()
+    if (this.#ends !== undefined) for (const end of [...this.#ends]) end()
     if (!this.#isRoot) {
       this.#shared.receivers.delete(this.#receiver)
       return
     }
-    for (const child of this.#children.values()) await child.close()
+    if (this.#children !== undefined) for (const child of this.#children.values()) await child.close()
     this.#shared.engine.close()
     this.#shared.runtime.stopTimer()
     await this.#shared.runtime.whenClosed()

@@ -82,6 +82,9 @@ export class Runtime implements EngineHost {
         return
       }
       this.#transport = transport
+      // Open: nothing left to abort (hangUp closes the transport). Aborting builds an AbortError
+      // with a stack trace, which would be the most expensive part of closing a handle.
+      if (this.#abort === abort) this.#abort = undefined
       if (!engine.onOpen(attempt)) {
         this.#transport = undefined
         transport.close()

@@ -27,9 +27,14 @@ export interface Child<Ready> {
  * @param config - JSON-serialisable configuration
  * @param options - extra node flags (e.g. --expose-gc), ready timeout
  */
-export async function startChild<Ready>(script: URL, config: unknown, options: { execArgv?: string[]; readyTimeoutMs?: number } = {}): Promise<Child<Ready>> {
+export async function startChild<Ready>(script: URL, config: unknown, options: { execArgv?: string[]; readyTimeoutMs?: number; cpus?: string } = {}): Promise<Child<Ready>> {
+  const nodeArgs = ['--import', 'tsx', ...(options.execArgv ?? [])]
+  // With `cpus`, the child runs under `taskset -c <cpus>` (Linux): taskset execs node in place,
+  // keeping the IPC descriptor and environment fork() set up.
   const child: ChildProcess = fork(fileURLToPath(script), [], {
-    execArgv: ['--import', 'tsx', ...(options.execArgv ?? [])],
+    ...(options.cpus === undefined
+      ? { execArgv: nodeArgs }
+      : { execPath: 'taskset', execArgv: ['-c', options.cpus, process.execPath, ...nodeArgs] }),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   let nextId = 1

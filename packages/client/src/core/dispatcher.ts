@@ -18,13 +18,13 @@ export class Dispatcher {
   readonly #maxInFlight: number
   readonly #settleMs: number
   /** The seq of the last answered command per cmd: a later frame echoing it is a leftover. */
-  readonly #answeredSeq = new Map<number, number>()
+  #answeredSeq: Map<number, number> | undefined
   /**
    * cmd -> seq of a written command that timed out or was aborted: its answer may still come.
    * Devices answer in order, so the cmd is free again once that late answer arrives (and is
    * taken as unsolicited) or once a command written after it is answered.
    */
-  readonly #quarantine = new Map<number, number>()
+  #quarantine: Map<number, number> | undefined
 
   /**
    * @param maxInFlight - commands awaiting an answer at once (>= 1)
@@ -83,7 +83,7 @@ export class Dispatcher {
         continue
       }
       const { cmd } = built
-      if (this.#inFlight.has(cmd) || this.#quarantine.has(cmd)) return
+      if (this.#inFlight.has(cmd) || this.#quarantine?.has(cmd) === true) return
       q.shift()
       command.phase = 'written'
       const isWriteOnly = command.spec.mode === 'write'
@@ -108,12 +108,14 @@ export class Dispatcher {
    *   `settling` when a collect command now waits for pushes, else `done`
    */
   onReply(cmd: number, echoedSeq: number | undefined, retcode: number | undefined, message: DeviceMessage, text: string | undefined, now: number): 'unmatched' | 'settling' | 'done' {
-    if (this.#quarantine.delete(cmd)) return 'unmatched' // the late answer of a command that gave up
+    if (this.#quarantine?.delete(cmd) === true) return 'unmatched' // the late answer of a command that gave up
     const command = this.#inFlight.get(cmd)
     if (command === undefined || command.phase === 'settling') return 'unmatched'
-    if (echoedSeq !== undefined && echoedSeq !== 0 && echoedSeq !== command.seq && this.#answeredSeq.get(cmd) === echoedSeq) return 'unmatched'
+    if (echoedSeq !== undefined && echoedSeq !== 0 && echoedSeq !== command.seq && this.#answeredSeq?.get(cmd) === echoedSeq) return 'unmatched'
+    this.#answeredSeq ??= new Map()
     this.#answeredSeq.set(cmd, command.seq)
-    if (this.#quarantine.size > 0) for (const [q, seq] of this.#quarantine) if (seq < command.seq) this.#quarantine.delete(q)
+    const quarantine = this.#quarantine
+    if (quarantine !== undefined && quarantine.size > 0) for (const [q, seq] of quarantine) if (seq < command.seq) quarantine.delete(q)
     if (message.type === 'error') {
       this.#inFlight.delete(cmd)
       command.fail(message.error)
@@ -180,6 +182,7 @@ export class Dispatcher {
         this.#inFlight.delete(cmd)
         if (command.phase === 'settling') command.finish(command.ack!)
         else {
+          this.#quarantine ??= new Map()
           this.#quarantine.set(cmd, command.seq)
           expired.push(command)
         }
@@ -208,7 +211,7 @@ export class Dispatcher {
     for (const [cmd, c] of this.#inFlight) {
       if (c !== command) continue
       this.#inFlight.delete(cmd)
-      if (c.phase === 'written') this.#quarantine.set(cmd, c.seq)
+      if (c.phase === 'written') (this.#quarantine ??= new Map()).set(cmd, c.seq)
       return true
     }
     return false
@@ -221,8 +224,8 @@ export class Dispatcher {
   takeInFlight(): Command[] {
     const out = [...this.#inFlight.values()].sort((a, b) => a.order - b.order)
     this.#inFlight.clear()
-    this.#quarantine.clear()
-    this.#answeredSeq.clear()
+    this.#quarantine?.clear()
+    this.#answeredSeq?.clear()
     for (const command of out) {
       command.built = undefined
     }

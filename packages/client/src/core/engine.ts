@@ -173,9 +173,13 @@ export class Engine {
     if (this.#state === 'closed') return
     const wasOnline = this.#state === 'online'
     this.#hangUp()
-    const error = new ClosedError('the device handle was closed', { deviceId: this.config.deviceId })
-    this.#traffic.loseInFlight(error, true, false)
-    this.#traffic.rejectQueued(() => true, error)
+    // An Error captures a stack trace (microseconds): build it only for commands to reject.
+    const { dispatcher } = this.#traffic
+    if (dispatcher.inFlight > 0 || dispatcher.queued > 0) {
+      const error = new ClosedError('the device handle was closed', { deviceId: this.config.deviceId })
+      this.#traffic.loseInFlight(error, true, false)
+      this.#traffic.rejectQueued(() => true, error)
+    }
     this.#setState('closed')
     if (wasOnline) this.#host.emit({ type: 'disconnected', reason: 'close', willReconnect: false })
   }
