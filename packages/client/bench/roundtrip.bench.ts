@@ -5,10 +5,11 @@
  * echo of the same request and reply sizes as the floor. The mock and the echo server run in
  * a child process; the clients take turns in this one.
  *
- *   node --import tsx bench/roundtrip.bench.ts        (env: VERSIONS=3.4,3.5 ROUNDS=12 SLICE_MS=150)
+ *   node --import tsx bench/roundtrip.bench.ts        (env: VERSIONS=3.4,3.5 ROUNDS=12 SLICE_MS=150 PIN=one|split)
  *
  * Targets: requests/s >= 1.5x tuyapi's, p99 < half of tuyapi's, p50 within 2x of the echo floor.
  */
+import { execFileSync } from 'node:child_process'
 import process from 'node:process'
 import { createDevice, type LogEntry, type TuyaDevice } from './support/client.ts'
 import { startChild } from './support/child.ts'
@@ -17,6 +18,12 @@ import { benchId, connectEcho, KEY, tuyapiDevice } from './support/peers.ts'
 import { fmtInt, fmtMs, interleave, ratio, type InterleavedStats } from './support/stats.ts'
 
 const VERSIONS = (process.env.VERSIONS ?? '3.1,3.3,3.4,3.5').split(',') as Array<'3.1' | '3.3' | '3.4' | '3.5'>
+// PIN=one: this process and the device process on CPU 0 (no cross-CPU wake-ups: the VM's
+// idle-CPU wake-up latency drops out and what is left is the CPU work of both sides);
+// PIN=split: this process on CPU 0, the device process on CPU 1. Unset: wherever the OS puts them.
+const pin = process.env.PIN
+if (pin !== undefined && pin !== 'one' && pin !== 'split') throw new Error(`PIN must be one or split, got ${pin}`)
+if (pin !== undefined) execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' })
 const rounds = Number(process.env.ROUNDS ?? 12)
 const sliceMs = Number(process.env.SLICE_MS ?? 150)
 const DPS = { '1': false, '2': 50, '3': 'white', '101': 1000 }
@@ -26,7 +33,7 @@ const DPS = { '1': false, '2': 50, '3': 'white', '101': 1000 }
 const mocks = await startChild<MockServerReady>(new URL('./support/mock-server.ts', import.meta.url), {
   devices: VERSIONS.flatMap((version, i) => [0, 1].map(() => ({ id: benchId(i), version, localKey: KEY, dps: DPS }))),
   echo: true,
-} satisfies MockServerConfig)
+} satisfies MockServerConfig, pin === 'split' ? { cpus: '1' } : {})
 
 /** Bytes of one request and of its answer (every frame until the call resolved), from a logged handle. */
 async function frameSizes(port: number, id: string, version: string, call: (d: TuyaDevice) => Promise<unknown>): Promise<{ request: number; replies: number[] }> {
@@ -97,7 +104,7 @@ try {
   await mocks.close()
 }
 
-console.log(`\nnode ${process.version}, ${rounds} rounds of ${sliceMs} ms per contender (echo, ours, tuyapi in turns) after a 300 ms warm-up each, one request in flight; times in ms\n`)
+console.log(`\nnode ${process.version}, ${pin === undefined ? 'unpinned' : pin === 'one' ? 'client and device process pinned to one CPU' : 'client on CPU 0, device process on CPU 1'}, ${rounds} rounds of ${sliceMs} ms per contender (echo, ours, tuyapi in turns) after a 300 ms warm-up each, one request in flight; times in ms\n`)
 console.log('| version | op | bytes req/reply | ours req/s | tuyapi req/s | echo req/s | ours / tuyapi | ours p50 | tuyapi p50 | echo p50 | p50 ours / echo | ours p99 | tuyapi p99 | p99 ours / tuyapi |')
 console.log('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|')
 for (const r of rows) {
