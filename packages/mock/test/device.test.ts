@@ -85,6 +85,22 @@ describe('shared state and events', () => {
     await mock.close() // idempotent
   })
 
+  it('a listener added after traffic hears the next event (unheard types are skipped, not lost for later listeners)', async () => {
+    await using mock = await createMockDevice({ version: '3.3', id: ID, localKey: KEY })
+    const c = await TestClient.connect({ version: '3.3', key: KEY, port: mock.port })
+    await c.request(9, {})
+    const names: string[] = []
+    const listener = (e: CustomEvent<{ name: string }>): void => void names.push(e.detail.name)
+    mock.addEventListener('command', listener)
+    await c.request(9, {})
+    mock.removeEventListener('command', listener)
+    await c.request(9, {})
+    mock.addEventListener('command', listener)
+    await c.request(10, { devId: ID, uid: ID, t: '1' })
+    assert.deepEqual(names, ['HEART_BEAT', 'DP_QUERY'])
+    c.close()
+  })
+
   it('closes connections on close(); an aborted signal closes the device', async () => {
     const controller = new AbortController()
     const mock = await createMockDevice({ version: '3.3', localKey: KEY, signal: controller.signal })
