@@ -6,7 +6,7 @@
 //
 // Exits non-zero when anything fails; the last line is "N passed, N failed".
 import { spawn } from 'node:child_process'
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { ROOT, workspaces } from './workspaces.mjs'
 
@@ -56,11 +56,13 @@ function counts(runtime, out) {
   return m ? { passed: Number(m[1]) + Number(m[2] ?? 0), failed: Number(m[3]) + Number(m[4] ?? 0) } : { passed: 0, failed: 0 }
 }
 
+// bun test runs in the workspace folder, where the root bunfig.toml is not read (Bun's default
+// per-test timeout, 5 s, would apply): pass on the budget bunfig.toml states.
+const BUN_TIMEOUT_MS = Number(/^\s*timeout\s*=\s*(\d+)/m.exec(readFileSync(join(ROOT, 'bunfig.toml'), 'utf8'))?.[1] ?? 30000)
+
 function testCommand(runtime, files) {
   if (runtime === 'node') return [process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', ...files]]
-  // bun test runs in the workspace folder, where the root bunfig.toml is not read (its default
-  // per-test timeout is then 5 s): give it the budget bunfig.toml states.
-  if (runtime === 'bun') return [bin('bun'), ['test', '--timeout', '30000', ...files.map((f) => `./${f}`)]]
+  if (runtime === 'bun') return [bin('bun'), ['test', '--timeout', String(BUN_TIMEOUT_MS), ...files.map((f) => `./${f}`)]]
   return [bin('deno'), ['test', '-A', '--no-check', '--no-lock', ...files]]
 }
 

@@ -62,7 +62,7 @@ export class TypedEventTarget<M> extends EventTarget {
 
   /** Dispatches a typed event (to nobody, and without building it, if none was ever heard). */
   protected emit<K extends keyof M & string>(type: K, detail: M[K]): void {
-    if (this.#heard?.has(type) === true) this.dispatchEvent(new CustomEvent(type, { detail }))
+    if (this.hears(type)) this.dispatchEvent(new CustomEvent(type, { detail }))
   }
 }
 

@@ -74,7 +74,9 @@ export function putLe32(out: Uint8Array, i: number, w: number): void {
   out[i + 3] = w >>> 24
 }
 
-// The block functions leave their result in `blockOut`: nothing is allocated per block.
+// The block functions leave their result in `blockOut`: nothing is allocated per block. The
+// encrypt and decrypt loops are written out twice so that each calls its block function
+// directly (a function passed in would make the call site polymorphic and stop V8 inlining it).
 
 /** AES-128-ECB encryption of whole blocks (`b.length % 16 === 0`), in place. */
 export function ecbEncryptInPlace(key: Uint8Array, b: Uint8Array): Uint8Array {
