@@ -13,6 +13,7 @@ import {
   VersionNotFoundError,
   WrongKeyError,
   WrongVersionError,
+  type ConnectionFailure,
   type OfflineReason,
 } from '@tuya/client'
 import type { DeviceTarget } from './device-target.ts'
@@ -55,8 +56,12 @@ const WAITED_WHOLE_TIMEOUT: Readonly<Record<OfflineReason, boolean>> = {
   'connect-timeout': true,
   'fail-fast': false,
   'connection-failed': false,
+  'no-reconnect': false,
   'disconnected': false,
 }
+
+/** The connection failures where the device closed (or reset) the connection itself. */
+const CLOSED_BY_DEVICE: ReadonlySet<ConnectionFailure | undefined> = new Set<ConnectionFailure>(['closed-while-probing', 'closed-while-connecting', 'closed-while-online'])
 
 function offline(error: OfflineError, ctx: FailureContext, where: string, seconds: number): string {
   if (error.reason === 'disconnected') return `the connection to ${where} was closed before the command was sent`
@@ -68,10 +73,10 @@ function offline(error: OfflineError, ctx: FailureContext, where: string, second
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve ${ctx.host} (${code}): check the address`
   const isWholeTimeout = WAITED_WHOLE_TIMEOUT[error.reason]
   const during = isWholeTimeout ? ` every time within ${seconds} s` : ''
-  const isClosed = code === 'ECONNRESET' || /closed the connection/.test(error.message)
+  // error.failure is how the last connection failed (taken from its cause by the client).
   // 3.4/3.5 firmware closes after a few frames it cannot authenticate: while probing, that is a wrong key.
-  if (isClosed && /probing/.test(error.message)) return `${where} closed the connection while its protocol version was being detected: the local key is probably wrong (check --key or "key" in devices.json), or another app holds the device's single connection`
-  if (isClosed) return `${where} closed the connection${during}: ${SINGLE_CONNECTION} (close the Smart Life app, tinytuya, Home Assistant), and check the version`
+  if (error.failure === 'closed-while-probing') return `${where} closed the connection while its protocol version was being detected: the local key is probably wrong (check --key or "key" in devices.json), or another app holds the device's single connection`
+  if (code === 'ECONNRESET' || CLOSED_BY_DEVICE.has(error.failure)) return `${where} closed the connection${during}: ${SINGLE_CONNECTION} (close the Smart Life app, tinytuya, Home Assistant), and check the version`
   if (!isWholeTimeout) {
     const last = error.cause instanceof Error ? `: ${oneLine(error.cause.message.split(';')[0]!)}` : ''
     return `${where} is offline (the last connection attempt failed${last}); check the address, the version, and ${SINGLE_CONNECTION}`

@@ -1,8 +1,9 @@
 /**
  * describeFailure reads the client's typed reasons: a proven wrong key versus a silent device,
  * and an OfflineError after the whole --timeout versus one after a single failed attempt (or
- * disconnect()). The network cases are pinned end to end in get-set-failures.test.ts; these
- * cover the reasons the CLI cannot reach through its own flags.
+ * disconnect()), and how the connection failed (`failure`: closed by the device, while probing or
+ * not). The network cases are pinned end to end in get-set-failures.test.ts; these cover the
+ * reasons the CLI cannot reach through its own flags.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
@@ -27,15 +28,31 @@ describe('describeFailure and the client reasons', () => {
     for (const reason of ['deadline', 'connect-timeout'] as const) {
       assert.equal(describeFailure(new OfflineError('x', { reason, cause: attempt }), CTX), `no answer from ${WHERE} within 2 s: check the address, the version, and that no other app holds the device's single connection`, reason)
     }
-    for (const reason of ['fail-fast', 'connection-failed'] as const) {
+    for (const reason of ['fail-fast', 'connection-failed', 'no-reconnect'] as const) {
       assert.equal(describeFailure(new OfflineError('x', { reason, cause: attempt }), CTX), `${WHERE} is offline (the last connection attempt failed: could not connect within 600 ms); check the address, the version, and that no other app holds the device's single connection`, reason)
     }
     assert.equal(describeFailure(new OfflineError('disconnect() was called', { reason: 'disconnected' }), CTX), `the connection to ${WHERE} was closed before the command was sent`)
   })
 
   it('a closed connection names the --timeout only after waiting it', () => {
-    const closed = new ConnectionError('the device closed the connection before the connection was ready; retrying with backoff')
-    assert.match(describeFailure(new OfflineError(`x (${closed.message})`, { reason: 'deadline', cause: closed }), CTX), new RegExp(`^${WHERE_RE} closed the connection every time within 2 s: `))
-    assert.match(describeFailure(new OfflineError(`x: ${closed.message}`, { reason: 'fail-fast', cause: closed }), CTX), new RegExp(`^${WHERE_RE} closed the connection: `))
+    for (const failure of ['closed-while-connecting', 'closed-while-online'] as const) {
+      const closed = new ConnectionError('the device closed the connection; retrying with backoff', { failure })
+      assert.match(describeFailure(new OfflineError(`x (${closed.message})`, { reason: 'deadline', cause: closed }), CTX), new RegExp(`^${WHERE_RE} closed the connection every time within 2 s: `), failure)
+      assert.match(describeFailure(new OfflineError(`x: ${closed.message}`, { reason: 'fail-fast', cause: closed }), CTX), new RegExp(`^${WHERE_RE} closed the connection: `), failure)
+    }
+  })
+
+  it('a connection closed while the version was probed points at the key, whatever the reason', () => {
+    const closed = new ConnectionError('anything', { failure: 'closed-while-probing' })
+    for (const reason of ['deadline', 'fail-fast', 'connection-failed', 'no-reconnect'] as const) {
+      assert.match(describeFailure(new OfflineError('x', { reason, cause: closed }), CTX), new RegExp(`^${WHERE_RE} closed the connection while its protocol version was being detected: the local key is probably wrong`), reason)
+    }
+  })
+
+  it('reads the failure, not the message', () => {
+    const worded = new ConnectionError('the device closed the connection while probing its version')
+    assert.match(describeFailure(new OfflineError(`x: ${worded.message}`, { reason: 'fail-fast', cause: worded }), CTX), new RegExp(`^${WHERE_RE} is offline \\(`), 'no failure: the wording alone does not make it a closed connection')
+    const silent = new ConnectionError('no heartbeat reply within 300 ms', { failure: 'heartbeat-missed' })
+    assert.match(describeFailure(new OfflineError('x', { reason: 'no-reconnect', cause: silent }), CTX), new RegExp(`^${WHERE_RE} is offline \\(the last connection attempt failed: no heartbeat reply within 300 ms\\)`))
   })
 })

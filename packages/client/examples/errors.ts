@@ -21,7 +21,8 @@ export function advise(error: unknown): string {
     return error.isProven ? 'wrong local key (or version): fix the configuration' : 'no answer after connecting: probably a wrong local key (or version)'
   }
   if (error instanceof WrongVersionError) return "wrong protocol version: set it, or use version: 'auto'"
-  if (error instanceof OfflineError) return 'offline: the command was never sent, safe to retry later'
+  // reason: why the command was not sent; failure: how the connection failed (e.g. 'open-failed': refused, unreachable).
+  if (error instanceof OfflineError) return `offline (${error.reason}, ${error.failure ?? 'no connection failure'}): the command was never sent, safe to retry later`
   if (error instanceof ConnectionLostError) return 'connection lost after sending: re-read the state before repeating'
   if (error instanceof TimeoutError) return 'no answer in time: the device may still have applied it'
   if (error instanceof DeviceError) return `the device refused: ${error.text}`

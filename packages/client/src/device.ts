@@ -75,7 +75,9 @@ export class TuyaDevice extends DeviceEventTarget {
    * Commands connect lazily anyway; call this to connect early or to learn the outcome.
    * @param options - signal; timeoutMs (default the device's): how long to wait for a connection
    * @returns the `connected` detail (version found, reconnect or not)
-   * @throws WrongKeyError / WrongVersionError at once; OfflineError at the deadline (cause: last error); ClosedError
+   * @throws WrongKeyError / WrongVersionError at once; OfflineError at the deadline (cause: last error), or at
+   *   the first failed attempt with `reconnect: false` (reason 'no-reconnect'); with `failFast`, the first
+   *   attempt's ConnectionError; ClosedError
    */
   async connect(options: Pick<CallOptions, 'signal' | 'timeoutMs' | 'failFast'> = {}): Promise<ConnectedDetail> {
     const { engine } = this.#shared
@@ -84,6 +86,7 @@ export class TuyaDevice extends DeviceEventTarget {
     const { signal } = options
     if (signal?.aborted === true) return Promise.reject(signal.reason)
     const { timeoutMs, failFast } = this.#settings(options)
+    const canReconnect = this.#shared.options.engine.reconnect !== false
     return new Promise((resolve, reject) => {
       const cleanup = (): void => {
         cancel()
@@ -94,9 +97,14 @@ export class TuyaDevice extends DeviceEventTarget {
       const onConnected = (event: CustomEvent<ConnectedDetail>): void => { cleanup(); resolve(event.detail) }
       const onError = (event: CustomEvent<{ error: Error }>): void => {
         const { error } = event.detail
-        if (!isConfigurationError(error) && !failFast) return
-        cleanup()
-        reject(error)
+        if (isConfigurationError(error) || failFast) {
+          cleanup()
+          reject(error)
+        } else if (!canReconnect) {
+          // No other attempt follows on its own: waiting out timeoutMs would change nothing.
+          cleanup()
+          reject(new OfflineError(`could not connect, and reconnect is false (${error.message})`, { reason: 'no-reconnect', cause: error, deviceId: this.id }))
+        }
       }
       const onAbort = (): void => { cleanup(); reject(signal!.reason) }
       const cancel = this.#shared.options.setTimer(() => {

@@ -36,9 +36,74 @@ export class TimeoutError extends ClientError {
   static override readonly code: string = 'TUYA_ERR_TIMEOUT'
 }
 
-/** A connection could not be made or kept (refused, reset, unreachable, closed by the device, connect timeout). */
+/**
+ * How a connection failed, as {@link ConnectionError.failure} says, so callers need not parse messages:
+ * - `'open-failed'`: the TCP connection could not be opened (refused, unreachable, name not resolved);
+ *   `cause` is the socket error, with its `code` (`ECONNREFUSED`, `EHOSTUNREACH`, ...);
+ * - `'open-timeout'`: the TCP connection did not open within `connectTimeoutMs`;
+ * - `'closed-while-probing'`: with `version: 'auto'`, the device closed (or reset) the connection while its
+ *   version was being probed: 3.4/3.5 firmware closes after frames it cannot authenticate, so the local key is
+ *   probably wrong, unless another client holds the device's only connection;
+ * - `'closed-while-connecting'`: the device closed (or reset) the connection it had accepted before it was ready
+ *   (during the handshake): another client may hold its only connection (PROTOCOL.md §13);
+ * - `'handshake-failed'`: the 3.4/3.5 handshake failed in a way that points to neither the key nor the version;
+ * - `'handshake-timeout'`: the connection opened, but the handshake got no answer within `connectTimeoutMs`
+ *   (the key was proven earlier, so this is not a {@link WrongKeyError});
+ * - `'closed-while-online'`: the device closed an online connection (restart, idle timeout, another client took over);
+ * - `'socket-error'`: an online connection failed with a socket error; `cause` is it (`ECONNRESET`, ...);
+ * - `'heartbeat-missed'`: no heartbeat reply within `heartbeatTimeoutMs`: the connection was dead;
+ * - `'out-of-sync'`: corrupt frames in a row: the stream lost its framing.
+ *
+ * Every failure is retried with backoff (unless `reconnect` is `false`).
+ */
+export type ConnectionFailure =
+  | 'open-failed'
+  | 'open-timeout'
+  | 'closed-while-probing'
+  | 'closed-while-connecting'
+  | 'handshake-failed'
+  | 'handshake-timeout'
+  | 'closed-while-online'
+  | 'socket-error'
+  | 'heartbeat-missed'
+  | 'out-of-sync'
+
+const CONNECTION_FAILURES: ReadonlySet<string> = new Set<ConnectionFailure>([
+  'open-failed', 'open-timeout', 'closed-while-probing', 'closed-while-connecting', 'handshake-failed',
+  'handshake-timeout', 'closed-while-online', 'socket-error', 'heartbeat-missed', 'out-of-sync',
+])
+
+/** Options of {@link ConnectionError} and its subclasses. */
+export interface ConnectionErrorOptions extends ClientErrorOptions {
+  /** How the connection failed; when not given, that of `cause` if it is a ConnectionError. */
+  failure?: ConnectionFailure | undefined
+}
+
+/** A connection could not be made or kept (refused, reset, unreachable, closed by the device, connect timeout); `failure` says which. */
 export class ConnectionError extends ClientError {
   static override readonly code: string = 'TUYA_ERR_CONNECTION'
+  /**
+   * How the connection failed (see {@link ConnectionFailure}). Every ConnectionError the client
+   * builds for a failed connection sets it. When not given, it is taken from `cause` if that is a
+   * ConnectionError: an {@link OfflineError} or {@link ConnectionLostError} thus tells how the
+   * connection it waited for (or lost) failed, while its own `reason` says what happened to the
+   * command. `undefined` when there was no connection failure (`disconnect()`), for the
+   * {@link WrongKeyError} and {@link WrongVersionError} the client builds (their class and
+   * `reason` say what happened), and for errors built without it (`new ConnectionError(message)`).
+   */
+  readonly failure: ConnectionFailure | undefined
+
+  /**
+   * @param message - what happened and what to do
+   * @param options - failure, cause, deviceId
+   * @throws TypeError when `options.failure` is given and is not a {@link ConnectionFailure}
+   */
+  constructor(message: string, options: ConnectionErrorOptions = {}) {
+    super(message, options)
+    const failure = options?.failure
+    if (failure !== undefined) this.failure = checkOption(failure, CONNECTION_FAILURES, 'options.failure')
+    else this.failure = options?.cause instanceof ConnectionError ? options.cause.failure : undefined
+  }
 }
 
 /**
@@ -46,24 +111,29 @@ export class ConnectionError extends ClientError {
  * - `'deadline'`: the device could not be reached before the command's deadline;
  * - `'fail-fast'`: `failFast` and the device is known to be offline (an attempt failed, none succeeded since): refused at once;
  * - `'connection-failed'`: the connection attempt the command waited for failed (or the connection dropped before it was
- *   written), and it does not wait for another: it is `failFast`, or `reconnect` is `false`;
+ *   written), and the command is `failFast`, so it does not wait for another (whatever `reconnect` says);
+ * - `'no-reconnect'`: the same, for a command that is not `failFast` on a handle with `reconnect: false`: no other
+ *   attempt follows (the next command starts one);
  * - `'disconnected'`: `disconnect()` was called;
  * - `'connect-timeout'`: `connect()` got no connection within its `timeoutMs`.
+ *
+ * How the connection failed is the error's `failure` (see {@link ConnectionFailure}), taken from its `cause`.
  */
-export type OfflineReason = 'deadline' | 'fail-fast' | 'connection-failed' | 'disconnected' | 'connect-timeout'
+export type OfflineReason = 'deadline' | 'fail-fast' | 'connection-failed' | 'no-reconnect' | 'disconnected' | 'connect-timeout'
 
-const OFFLINE_REASONS: ReadonlySet<string> = new Set<OfflineReason>(['deadline', 'fail-fast', 'connection-failed', 'disconnected', 'connect-timeout'])
+const OFFLINE_REASONS: ReadonlySet<string> = new Set<OfflineReason>(['deadline', 'fail-fast', 'connection-failed', 'no-reconnect', 'disconnected', 'connect-timeout'])
 
 /** Options of {@link OfflineError}. */
-export interface OfflineErrorOptions extends ClientErrorOptions {
+export interface OfflineErrorOptions extends ConnectionErrorOptions {
   /** Why nothing was sent. */
   reason: OfflineReason
 }
 
 /**
  * The command was never written: the device could not be reached before its deadline (or
- * at once, with `failFast`), or `disconnect()` was called; `reason` says which. `cause` is the
- * last connection error. Safe to retry: the device never saw it.
+ * at once, with `failFast`, or after one attempt, with `reconnect: false`), or `disconnect()`
+ * was called; `reason` says which. `cause` is the last connection error, and `failure` how it
+ * failed. Safe to retry: the device never saw it.
  */
 export class OfflineError extends ConnectionError {
   static override readonly code: string = 'TUYA_ERR_OFFLINE'
@@ -77,7 +147,7 @@ export class OfflineError extends ConnectionError {
    */
   constructor(message: string, options: OfflineErrorOptions) {
     super(message, options)
-    this.reason = checkReason(options?.reason, OFFLINE_REASONS)
+    this.reason = checkOption(options?.reason, OFFLINE_REASONS, 'options.reason')
   }
 }
 
@@ -102,7 +172,7 @@ export type WrongKeyReason = 'handshake-proof' | 'undecryptable' | 'silent'
 const WRONG_KEY_REASONS: ReadonlySet<string> = new Set<WrongKeyReason>(['handshake-proof', 'undecryptable', 'silent'])
 
 /** Options of {@link WrongKeyError}. */
-export interface WrongKeyErrorOptions extends ClientErrorOptions {
+export interface WrongKeyErrorOptions extends ConnectionErrorOptions {
   /** How the wrong key was found. */
   reason: WrongKeyReason
 }
@@ -128,7 +198,7 @@ export class WrongKeyError extends ConnectionError {
    */
   constructor(message: string, options: WrongKeyErrorOptions) {
     super(message, options)
-    this.reason = checkReason(options?.reason, WRONG_KEY_REASONS)
+    this.reason = checkOption(options?.reason, WRONG_KEY_REASONS, 'options.reason')
     this.isProven = this.reason !== 'silent'
   }
 }
@@ -160,10 +230,10 @@ export function isConfigurationError(error: unknown): error is WrongKeyError | W
   return error instanceof WrongKeyError || error instanceof WrongVersionError
 }
 
-/** `reason` when it is one of `allowed`; a TypeError naming the option otherwise (JavaScript callers, a typo). */
-function checkReason<T extends string>(reason: T | undefined, allowed: ReadonlySet<string>): T {
-  if (typeof reason !== 'string' || !allowed.has(reason)) {
-    throw new TypeError(`options.reason must be one of ${[...allowed].join(', ')}, got ${typeof reason === 'string' ? `'${reason}'` : String(reason)}`)
+/** `value` when it is one of `allowed`; a TypeError naming the option otherwise (JavaScript callers, a typo). */
+function checkOption<T extends string>(value: T | undefined, allowed: ReadonlySet<string>, name: string): T {
+  if (typeof value !== 'string' || !allowed.has(value)) {
+    throw new TypeError(`${name} must be one of ${[...allowed].join(', ')}, got ${typeof value === 'string' ? `'${value}'` : String(value)}`)
   }
-  return reason
+  return value
 }

@@ -42,7 +42,7 @@ export {
   WrongKeyError,
   WrongVersionError,
 } from './errors.ts'
-export type { ClientErrorOptions, OfflineErrorOptions, OfflineReason, WrongKeyErrorOptions, WrongKeyReason } from './errors.ts'
+export type { ClientErrorOptions, ConnectionErrorOptions, ConnectionFailure, OfflineErrorOptions, OfflineReason, WrongKeyErrorOptions, WrongKeyReason } from './errors.ts'
 export { DataFormatError, DataUnvalidError, DeviceError, DevIdNotFoundError, ParseDataError, TuyaError } from '@tuya/codec'
 export type { Dps, DpValue, KeyInput, ProtocolVersion } from '@tuya/codec'
 export { DeviceEventTarget, TypedEventTarget } from './events.ts'

@@ -104,12 +104,13 @@ describe('abort and deadlines', () => {
   })
 
   it('without a reconnect to wait for (reconnect: false, or failFast on the first attempt), a failed attempt rejects the queued commands', async () => {
-    for (const options of [{ reconnect: false }, { failFast: true }] as const) {
+    for (const [options, reason] of [[{ reconnect: false }, 'no-reconnect'], [{ failFast: true }, 'connection-failed'], [{ reconnect: false, failFast: true }, 'connection-failed']] as const) {
       await using p = await pair({ version: '3.3' }, options)
       await p.mock.close() // nothing listens: the first attempt is refused
       const result = await settle(p.device.status({ timeoutMs: 1000 }))
       assert.ok(result.error instanceof OfflineError, `${JSON.stringify(options)}: got ${String(result.error)}`)
-      assert.equal(result.error.reason, 'connection-failed', JSON.stringify(options))
+      assert.equal(result.error.reason, reason, JSON.stringify(options))
+      assert.equal(result.error.failure, 'open-failed', 'refused: the TCP connection could not be opened')
       assert.ok(result.error.cause instanceof Error, 'the cause is the failed attempt')
     }
   })

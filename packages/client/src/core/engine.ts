@@ -315,7 +315,10 @@ export class Engine {
     this.#isConfigFailure = isConfig
     const willReconnect = reconnect !== false && this.#wantOnline
     if (isConfig) this.#traffic.rejectQueued(() => true, error)
-    else this.#traffic.rejectQueued(willReconnect ? (c) => c.spec.failFast : () => true, offline(error, deviceId))
+    else {
+      this.#traffic.rejectQueued((c) => c.spec.failFast, offline(error, 'connection-failed', deviceId))
+      if (!willReconnect) this.#traffic.rejectQueued(() => true, offline(error, 'no-reconnect', deviceId))
+    }
     let delayMs: number | undefined
     if (willReconnect) {
       delayMs = backoffDelay(reconnect, this.#failures, isConfig, this.config.jitter())

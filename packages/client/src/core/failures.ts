@@ -5,42 +5,43 @@ import { ConnectionError, ConnectionLostError, OfflineError, TimeoutError, Versi
 
 /** The TCP connection could not be opened. */
 export function openFailed(error: Error, deviceId: string): ConnectionError {
-  return new ConnectionError(`could not connect: ${error.message}; retrying with backoff`, { cause: error, deviceId })
+  return new ConnectionError(`could not connect: ${error.message}; retrying with backoff`, { failure: 'open-failed', cause: error, deviceId })
 }
 
 /** The device closed the connection before it was usable. */
 export function closedWhileConnecting(isProbing: boolean, error: Error | undefined, deviceId: string): ConnectionError {
   const when = isProbing ? 'while probing its version' : 'before the connection was ready'
-  return new ConnectionError(`the device closed the connection ${when}: another client may hold its only connection (PROTOCOL.md §13); retrying with backoff`, { cause: error, deviceId })
+  const failure = isProbing ? 'closed-while-probing' : 'closed-while-connecting'
+  return new ConnectionError(`the device closed the connection ${when}: another client may hold its only connection (PROTOCOL.md §13); retrying with backoff`, { failure, cause: error, deviceId })
 }
 
 /** An online connection ended. */
 export function connectionEnded(error: Error | undefined, deviceId: string): ConnectionError {
   const what = error === undefined ? 'the device closed the connection' : `the connection failed: ${error.message}`
-  return new ConnectionError(`${what}; reconnecting`, { cause: error, deviceId })
+  return new ConnectionError(`${what}; reconnecting`, { failure: error === undefined ? 'closed-while-online' : 'socket-error', cause: error, deviceId })
 }
 
 /** No heartbeat reply in time. */
 export function heartbeatMissed(timeoutMs: number, deviceId: string): ConnectionError {
-  return new ConnectionError(`no heartbeat reply within ${timeoutMs} ms: the connection is dead; reconnecting`, { deviceId })
+  return new ConnectionError(`no heartbeat reply within ${timeoutMs} ms: the connection is dead; reconnecting`, { failure: 'heartbeat-missed', deviceId })
 }
 
 /** Corrupt frames in a row. */
 export function outOfSync(count: number, cause: Error, deviceId: string): ConnectionError {
-  return new ConnectionError(`${count} corrupt frames in a row: the stream is out of sync; reconnecting`, { cause, deviceId })
+  return new ConnectionError(`${count} corrupt frames in a row: the stream is out of sync; reconnecting`, { failure: 'out-of-sync', cause, deviceId })
 }
 
 /** What the connect deadline means, depending on how far the attempt got. */
 export function connectTimeout(stage: { isOpen: boolean; version: string | undefined; hasProvenKey: boolean; timeoutMs: number }, deviceId: string): Error {
   const { isOpen, version, hasProvenKey, timeoutMs } = stage
-  if (!isOpen) return new ConnectionError(`could not connect within ${timeoutMs} ms; retrying with backoff`, { deviceId })
+  if (!isOpen) return new ConnectionError(`could not connect within ${timeoutMs} ms; retrying with backoff`, { failure: 'open-timeout', deviceId })
   if (version === undefined) {
     return new VersionNotFoundError(`version: 'auto' found no version: the device answered none of the 3.1/3.3 queries and 3.4/3.5 handshakes within ${timeoutMs} ms; check the local key, host and port, and that no other client holds the device`, { deviceId })
   }
   if (!hasProvenKey) {
     return new WrongKeyError(`the device accepted the connection but did not answer the ${version} handshake within ${timeoutMs} ms: devices drop frames they cannot authenticate (PROTOCOL.md §18.29), so the local key or the version is probably wrong`, { reason: 'silent', deviceId })
   }
-  return new ConnectionError(`the ${version} handshake got no answer within ${timeoutMs} ms; retrying with backoff`, { deviceId })
+  return new ConnectionError(`the ${version} handshake got no answer within ${timeoutMs} ms; retrying with backoff`, { failure: 'handshake-timeout', deviceId })
 }
 
 /** A written command got no answer (§18.29: silence right after connecting means a wrong key). */
@@ -57,9 +58,12 @@ export function expiredUnsent(isOnline: boolean, timeoutMs: number, last: Error 
   return new OfflineError(`the device could not be reached within ${timeoutMs} ms${last === undefined ? '' : ` (${last.message})`}; the command was never sent`, { reason: 'deadline', cause: last, deviceId })
 }
 
-/** Queued commands that do not wait for a reconnect (failFast, or reconnect: false) when the attempt or connection they waited for failed. */
-export function offline(error: Error, deviceId: string): OfflineError {
-  return new OfflineError(`the device is offline: ${error.message}`, { reason: 'connection-failed', cause: error, deviceId })
+/**
+ * Queued commands that do not wait for a reconnect when the attempt or connection they waited for
+ * failed: `'connection-failed'` for failFast commands, `'no-reconnect'` for the others when `reconnect` is false.
+ */
+export function offline(error: Error, reason: 'connection-failed' | 'no-reconnect', deviceId: string): OfflineError {
+  return new OfflineError(`the device is offline: ${error.message}`, { reason, cause: error, deviceId })
 }
 
 /** A written command whose connection dropped. */

@@ -20,5 +20,5 @@ export function handshakeFailure(error: unknown, version: string, deviceId: stri
   if (error instanceof SessionWrongVersionError || error instanceof UnexpectedFrameError || error instanceof MalformedHandshakeError) {
     return new WrongVersionError(`the ${version} handshake failed: the device answered like another protocol version; set the right version, or version: 'auto'`, options)
   }
-  return new ConnectionError(`the ${version} handshake failed; the connection was closed and will be retried`, options)
+  return new ConnectionError(`the ${version} handshake failed; the connection was closed and will be retried`, { ...options, failure: 'handshake-failed' })
 }
