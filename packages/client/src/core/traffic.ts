@@ -238,7 +238,7 @@ export class Traffic {
 
   #applyDps(dps: Dps, cid: string | undefined, source: 'push' | 'reply'): void {
     const state = this.cache.merge(dps, cid)
-    this.#ctx.host.emit({ type: 'dps', dps, state, source, ...(cid === undefined ? {} : { cid }) })
+    this.#ctx.host.emit(cid === undefined ? { type: 'dps', dps, state, source } : { type: 'dps', dps, state, source, cid })
   }
 
   /** A frame that failed its checks: a wrong key on a fresh 3.1-3.3 connection, else dropped (three in a row: reconnect). */

@@ -1,9 +1,18 @@
 /**
  * The node:net adapter (Node, Bun and Deno all provide node:net): TCP_NODELAY on, one write
  * per frame, a connect timeout. No protocol here.
+ *
+ * Reads use `onread` (node:net's reuse-one-buffer mode, supported by Node, Bun and Deno)
+ * instead of 'data' events: no Buffer and no stream bookkeeping per read, which is a third of
+ * the client's own CPU time per request on loopback. Every socket of the process reads into
+ * the same buffer: read callbacks run one at a time, and the engine copies what it keeps
+ * (the deframer copies frames and partial frames) before the callback returns.
  */
 import * as net from 'node:net'
 import type { ConnectRequest, Connector, Transport, TransportHandlers } from './types.ts'
+
+const READ_BUFFER_BYTES = 64 * 1024
+let readBuffer: Uint8Array | undefined
 
 /**
  * A {@link Connector} over TCP (`node:net`), with Nagle's algorithm off.
@@ -17,9 +26,21 @@ export const tcpConnector: Connector = (request: ConnectRequest, handlers: Trans
   const { signal } = request
   if (signal.aborted) return Promise.reject(signal.reason)
   return new Promise<Transport>((resolve, reject) => {
-    const socket = net.connect({ host: request.host, port: request.port, noDelay: true })
     let isOpen = false
     let isDone = false
+    const buffer = (readBuffer ??= new Uint8Array(READ_BUFFER_BYTES))
+    const socket = net.connect({
+      host: request.host,
+      port: request.port,
+      noDelay: true,
+      onread: {
+        buffer,
+        callback: (length: number): boolean => {
+          if (isOpen && length > 0) handlers.onData(buffer.subarray(0, length))
+          return true
+        },
+      },
+    })
     const finish = (error?: Error): void => {
       clearTimeout(timer)
       signal.removeEventListener('abort', onAbort)
@@ -49,10 +70,6 @@ export const tcpConnector: Connector = (request: ConnectRequest, handlers: Trans
           socket.destroy()
         },
       })
-    })
-    // A node:net chunk is a Uint8Array subclass: handed on without a copy.
-    socket.on('data', (chunk: Uint8Array) => {
-      if (isOpen) handlers.onData(chunk)
     })
     let closeError: Error | undefined
     socket.on('error', (error) => {

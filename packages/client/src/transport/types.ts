@@ -13,7 +13,11 @@ export interface Transport {
 
 /** Callbacks a connector delivers to. Neither is ever called synchronously from `write`/`close`. */
 export interface TransportHandlers {
-  /** Bytes arrived (a chunk of the stream: part of a frame, one frame or several). */
+  /**
+   * Bytes arrived (a chunk of the stream: part of a frame, one frame or several). The bytes are
+   * valid during the call only (the node:net adapter reads every socket into one reused
+   * buffer): copy what you keep.
+   */
   onData(bytes: Uint8Array): void
   /** The connection ended; `error` says why when it was not a clean close. */
   onClose(error?: Error): void
