@@ -8,7 +8,7 @@
 import { Deframer, commandName, decodeFrame, encodeFrame, readFrameHeader, type DecodedFrame, type FrameHeader, type KeyInput } from '@tuya/codec'
 import { createSession, type Session } from '@tuya/session'
 import { encodeDeviceFrame, type OutFrame } from './frames.ts'
-import { handleCommand, type PushRequest } from './handlers.ts'
+import { handleCommand, StatusReplyCache, type HandlerContext, type PushRequest } from './handlers.ts'
 import { randomSeqStart, type ResolvedConfig } from './options.ts'
 import type { DpStore } from './state.ts'
 import type { CloseReason, MockDeviceEventDetails, MockDeviceEventType, MockFaults } from './types.ts'
@@ -31,11 +31,15 @@ export interface ConnectionShared {
   readonly config: ResolvedConfig
   readonly store: DpStore
   faults(): MockFaults
+  /** Whether events of `type` are wanted: the hot per-frame ones are not built otherwise. */
+  hears(type: MockDeviceEventType): boolean
 }
 
 const CMD_START = 3
 const CMD_FINISH = 5
 const CMD_HEART_BEAT = 9
+
+const TOUCH: ConnectionOutput = { type: 'touch' }
 
 // Integrity passed but the payload could not be decrypted: official firmware still answers a
 // heartbeat (it does not decrypt it, §17), and drops anything else.
@@ -55,6 +59,7 @@ function toError(error: unknown): Error {
 export class DeviceConnection {
   readonly id: number
   readonly #shared: ConnectionShared
+  readonly #handlerContext: HandlerContext
   readonly #deframer: Deframer
   #session: Session | undefined
   #sessionKey: Uint8Array | undefined
@@ -72,6 +77,7 @@ export class DeviceConnection {
   constructor(id: number, shared: ConnectionShared) {
     this.id = id
     this.#shared = shared
+    this.#handlerContext = { config: shared.config, store: shared.store, now: shared.config.now, statusReplies: new StatusReplyCache() }
     this.#nextSeq = shared.config.seqStart ?? (shared.config.profile.seqMode === 'counter' ? randomSeqStart(shared.config.random) : 0)
     this.#deframer = new Deframer({
       maxFrameBytes: shared.config.maxFrameBytes,
@@ -128,7 +134,7 @@ export class DeviceConnection {
     if (this.#isClosed || !this.isEstablished) return []
     const { config } = this.#shared
     const t = Math.floor(config.now() / 1000)
-    const json = config.profile.push({ devId: config.id, dps: push.dps, t, reason: push.reason, ...(push.cid === undefined ? {} : { cid: push.cid }) })
+    const json = config.profile.push({ devId: config.id, dps: push.dps, t, reason: push.reason, cid: push.cid })
     const frame: OutFrame = { cmd: 8, retcode: 0, payload: json, header: config.profile.pushHeader, kind: 'push' }
     return [this.#send(frame, 0, serial)]
   }
@@ -141,7 +147,7 @@ export class DeviceConnection {
       this.#badFrame ??= toError(error)
       return
     }
-    out.push(this.#event('frame', { connectionId: this.id, direction: 'in', cmd: header.cmd, seq: header.seq, bytes: frame }))
+    if (this.#shared.hears('frame')) out.push(this.#event('frame', { connectionId: this.id, direction: 'in', cmd: header.cmd, seq: header.seq, bytes: frame }))
     this.#framesReceived++
     const { dropAfterFrames } = this.#shared.faults()
     if (dropAfterFrames !== undefined && this.#framesReceived >= dropAfterFrames) {
@@ -179,7 +185,7 @@ export class DeviceConnection {
       return
     }
     if (!this.#checkSeq(header, out)) return
-    out.push({ type: 'touch' })
+    out.push(TOUCH)
     this.#session ??= createSession({ role: 'device', version: config.version as '3.4' | '3.5', localKey: config.localKey, random: config.random, firstSeq: this.#nextSeq })
     try {
       const step = this.#session.receive(frame)
@@ -238,26 +244,29 @@ export class DeviceConnection {
       }
     }
     if (!this.#checkSeq(header, out)) return
-    out.push({ type: 'touch' })
+    out.push(TOUCH)
     const json = decoded?.json
-    const cid = typeof json === 'object' && json !== null ? ((json as { cid?: unknown }).cid ?? (json as { data?: { cid?: unknown } }).data?.cid) : undefined
-    out.push(
-      this.#event('command', {
-        connectionId: this.id,
-        cmd: header.cmd,
-        name: commandName(header.cmd),
-        seq: header.seq,
-        ...(decoded?.text === undefined ? {} : { text: decoded.text }),
-        ...(json === undefined ? {} : { json }),
-        ...(typeof cid === 'string' ? { cid } : {}),
-      }),
-    )
+    if (this.#shared.hears('command')) out.push(this.#commandEvent(header, decoded))
     if (this.#shared.faults().isSilent === true) return
-    const result = handleCommand({ config, store: this.#shared.store, now: config.now }, { cmd: header.cmd, seq: header.seq, json })
+    const result = handleCommand(this.#handlerContext, { cmd: header.cmd, seq: header.seq, json })
     if (result.ignored !== undefined) out.push(this.#event('dropped', { connectionId: this.id, reason: result.ignored }))
     for (const reply of result.replies) out.push(this.#send(reply, header.seq, 0))
-    if (result.change !== undefined) out.push(this.#event('change', { ...result.change, source: 'client' }))
+    if (result.change !== undefined && this.#shared.hears('change')) out.push(this.#event('change', { ...result.change, source: 'client' }))
     for (const push of result.pushes) out.push({ type: 'push', push })
+  }
+
+  #commandEvent(header: FrameHeader, decoded: DecodedFrame | undefined): ConnectionOutput {
+    const json = decoded?.json
+    const cid = typeof json === 'object' && json !== null ? ((json as { cid?: unknown }).cid ?? (json as { data?: { cid?: unknown } }).data?.cid) : undefined
+    return this.#event('command', {
+      connectionId: this.id,
+      cmd: header.cmd,
+      name: commandName(header.cmd),
+      seq: header.seq,
+      ...(decoded?.text === undefined ? {} : { text: decoded.text }),
+      ...(json === undefined ? {} : { json }),
+      ...(typeof cid === 'string' ? { cid } : {}),
+    })
   }
 
   /** §12: official 3.5 firmware drops, and by default disconnects, on a seq that does not increase. */
@@ -284,7 +293,7 @@ export class DeviceConnection {
       seq = frame.kind === 'reply' ? requestSeq : 0
     }
     const key: KeyInput = this.#shared.faults().wrongKey ?? this.#sessionKey ?? config.localKey
-    const bytes = encodeDeviceFrame(frame, { profile: config.profile, key, seq, serial, random: config.random })
+    const bytes = encodeDeviceFrame(frame, { profile: config.profile, key, seq, serial, random: config.ivRandom })
     return { type: 'send', bytes, cmd: frame.cmd, seq }
   }
 

@@ -22,6 +22,17 @@ export type CoreAction =
   | { type: 'touch'; connectionId: number }
   | { type: 'event'; event: MockEvent }
 
+/** Options of {@link DeviceCore}. */
+export interface DeviceCoreOptions {
+  /**
+   * Whether events of `type` are wanted (default: all). The per-frame events (`frame`,
+   * `command`, `change` from a client) are not even built for a type it rejects.
+   */
+  hears?: (type: MockDeviceEventType) => boolean
+}
+
+const HEARS_ALL = (): boolean => true
+
 function event<K extends MockDeviceEventType>(type: K, detail: MockDeviceEventDetails[K]): CoreAction {
   return { type: 'event', event: { type, detail } as MockEvent }
 }
@@ -32,14 +43,17 @@ export class DeviceCore {
   readonly store: DpStore
   #faults: MockFaults
   readonly #connections = new Map<number, { conn: DeviceConnection; info: MockConnectionInfo }>()
+  readonly #hears: (type: MockDeviceEventType) => boolean
   #nextId = 1
   #serial: number
 
   /**
    * @param config - resolved options
+   * @param options - `hears`: which events to build (the adapter passes the types with listeners)
    */
-  constructor(config: ResolvedConfig) {
+  constructor(config: ResolvedConfig, options: DeviceCoreOptions = {}) {
     this.config = config
+    this.#hears = options.hears ?? HEARS_ALL
     this.store = new DpStore(config.dps, config.subdevices, config.acceptUnknownDps)
     this.#faults = { ...(config.faults ?? {}) }
     this.#serial = config.serialStart
@@ -86,7 +100,7 @@ export class DeviceCore {
         return { connectionId, actions }
       }
     }
-    const conn = new DeviceConnection(connectionId, { config: this.config, store: this.store, faults: () => this.#faults })
+    const conn = new DeviceConnection(connectionId, { config: this.config, store: this.store, faults: () => this.#faults, hears: this.#hears })
     this.#connections.set(connectionId, { conn, info })
     actions.push({ type: 'touch', connectionId })
     return { connectionId, actions }
@@ -101,7 +115,9 @@ export class DeviceCore {
   receive(connectionId: number, chunk: Uint8Array): CoreAction[] {
     const entry = this.#connections.get(connectionId)
     if (entry === undefined) return []
-    return this.#process(connectionId, entry.conn.receive(chunk))
+    const actions: CoreAction[] = []
+    this.#process(connectionId, entry.conn.receive(chunk), actions)
+    return actions
   }
 
   /**
@@ -145,7 +161,8 @@ export class DeviceCore {
     const written = this.store.applyLocal(checked, cid)
     const actions: CoreAction[] = [event('change', cid === undefined ? { dps: written, source: 'device' } : { dps: written, cid, source: 'device' })]
     if (options.isSilent === true || Object.keys(written).length === 0) return actions
-    return [...actions, ...this.#broadcast(cid === undefined ? { dps: written, reason: 'change' } : { dps: written, cid, reason: 'change' })]
+    this.#broadcast(cid === undefined ? { dps: written, reason: 'change' } : { dps: written, cid, reason: 'change' }, actions)
+    return actions
   }
 
   /**
@@ -157,13 +174,12 @@ export class DeviceCore {
     return [...this.#connections.keys()].map((connectionId) => ({ type: 'write', connectionId, bytes: data, delayMs: this.#faults.replyDelayMs ?? 0 }) as CoreAction)
   }
 
-  #broadcast(push: PushRequest): CoreAction[] {
+  /** Encodes a STATUS report for every connection; appends what to do to `actions`. */
+  #broadcast(push: PushRequest, actions: CoreAction[]): void {
     // One serial per report, whichever connections it goes to (§5: per-origin counter).
     const serial = this.#serial
     this.#serial = (this.#serial + 1) >>> 0
-    const actions: CoreAction[] = []
-    for (const [id, { conn }] of this.#connections) actions.push(...this.#process(id, conn.encodePush(push, serial)))
-    return actions
+    for (const [id, { conn }] of this.#connections) this.#process(id, conn.encodePush(push, serial), actions)
   }
 
   #closeConnection(connectionId: number, reason: CloseReason, mode: 'end' | 'destroy'): CoreAction[] {
@@ -174,12 +190,12 @@ export class DeviceCore {
     return [{ type: 'close', connectionId, mode, delayMs: this.#faults.replyDelayMs ?? 0 }, event('close', { connectionId, reason })]
   }
 
-  #process(connectionId: number, outputs: ConnectionOutput[]): CoreAction[] {
-    const actions: CoreAction[] = []
+  /** Turns a connection's outputs into actions, appended to `actions`. */
+  #process(connectionId: number, outputs: ConnectionOutput[], actions: CoreAction[]): void {
     for (const output of outputs) {
       switch (output.type) {
         case 'send':
-          actions.push(...this.#write(connectionId, output))
+          this.#write(connectionId, output, actions)
           break
         case 'close':
           actions.push(...this.#closeConnection(connectionId, output.reason, output.mode))
@@ -188,38 +204,39 @@ export class DeviceCore {
           actions.push({ type: 'touch', connectionId })
           break
         case 'push':
-          actions.push(...this.#broadcast(output.push))
+          this.#broadcast(output.push, actions)
           break
         case 'event':
           actions.push({ type: 'event', event: output.event })
           break
       }
     }
-    return actions
   }
 
-  /** Output faults: silence, garbage, truncation, delay (the wrong key is applied at encoding). */
-  #write(connectionId: number, output: { bytes: Uint8Array; cmd: number; seq: number }): CoreAction[] {
+  /**
+   * Output faults: silence, garbage, truncation, delay (the wrong key is applied at encoding).
+   * Appends the writes (and the outgoing `frame` event) to `actions`.
+   */
+  #write(connectionId: number, output: { bytes: Uint8Array; cmd: number; seq: number }, actions: CoreAction[]): void {
     const faults = this.#faults
-    if (faults.isSilent === true || !this.#connections.has(connectionId)) return []
+    if (faults.isSilent === true || !this.#connections.has(connectionId)) return
     const delayMs = faults.replyDelayMs ?? 0
-    const actions: CoreAction[] = []
-    const frameEvent = event('frame', { connectionId, direction: 'out', cmd: output.cmd, seq: output.seq, bytes: output.bytes })
     if (faults.garbage !== undefined) {
       const junk = faults.garbage.bytes
       const bytes = junk instanceof Uint8Array ? junk : randomBytes(junk ?? 16, this.config.random)
       actions.push({ type: 'write', connectionId, bytes, delayMs })
-      if (faults.garbage.mode === 'instead') return actions
+      if (faults.garbage.mode === 'instead') return
     }
-    if (faults.truncateNextFrame !== undefined && faults.truncateNextFrame !== false) {
-      const wanted = typeof faults.truncateNextFrame === 'object' ? faults.truncateNextFrame.bytes : undefined
-      const n = Math.max(1, Math.min(output.bytes.length - 1, wanted ?? Math.floor(output.bytes.length / 2)))
+    const truncate = faults.truncateNextFrame
+    const isTruncated = truncate !== undefined && truncate !== false
+    let bytes = output.bytes
+    if (isTruncated) {
+      const wanted = typeof truncate === 'object' ? truncate.bytes : undefined
+      bytes = bytes.slice(0, Math.max(1, Math.min(bytes.length - 1, wanted ?? Math.floor(bytes.length / 2))))
       delete this.#faults.truncateNextFrame // one-shot
-      actions.push({ type: 'write', connectionId, bytes: output.bytes.slice(0, n), delayMs }, frameEvent)
-      actions.push(...this.#closeConnection(connectionId, 'fault', 'destroy'))
-      return actions
     }
-    actions.push({ type: 'write', connectionId, bytes: output.bytes, delayMs }, frameEvent)
-    return actions
+    actions.push({ type: 'write', connectionId, bytes, delayMs })
+    if (this.#hears('frame')) actions.push(event('frame', { connectionId, direction: 'out', cmd: output.cmd, seq: output.seq, bytes: output.bytes }))
+    if (isTruncated) actions.push(...this.#closeConnection(connectionId, 'fault', 'destroy'))
   }
 }

@@ -73,7 +73,8 @@ class MockDeviceImpl extends MockEventTarget implements MockDevice {
   constructor(config: ResolvedConfig) {
     super()
     this.#config = config
-    this.#core = new DeviceCore(config)
+    // The core skips building the per-frame events (frame, command, change) nobody listens for.
+    this.#core = new DeviceCore(config, { hears: (type) => this.hears(type) })
   }
 
   get id(): string { return this.#config.id }
@@ -200,7 +201,7 @@ class MockDeviceImpl extends MockEventTarget implements MockDevice {
 
   #accept(conn: TcpConnection): { onData(chunk: Uint8Array): void; onClose(): void } {
     const { connectionId, actions } = this.#core.accept({ remoteAddress: conn.remoteAddress, remotePort: conn.remotePort })
-    const entry = new SocketQueue(conn)
+    const entry = new SocketQueue(conn, this.#config.idleTimeoutMs, () => this.#run(this.#core.idle(connectionId)))
     this.#sockets.set(connectionId, entry)
     this.#run(actions)
     return {
@@ -228,13 +229,11 @@ class MockDeviceImpl extends MockEventTarget implements MockDevice {
           this.emit(action.event.type, action.event.detail as never)
           break
         case 'touch':
-          this.#touch(action.connectionId)
+          this.#sockets.get(action.connectionId)?.touch()
           break
-        case 'write': {
-          const { bytes } = action
-          this.#sockets.get(action.connectionId)?.enqueue(action.delayMs, (conn) => conn.write(bytes))
+        case 'write':
+          this.#sockets.get(action.connectionId)?.write(action.delayMs, action.bytes)
           break
-        }
         case 'close': {
           const { mode } = action
           const entry = this.#sockets.get(action.connectionId)
@@ -244,10 +243,6 @@ class MockDeviceImpl extends MockEventTarget implements MockDevice {
         }
       }
     }
-  }
-
-  #touch(connectionId: number): void {
-    this.#sockets.get(connectionId)?.touch(this.#config.idleTimeoutMs, () => this.#run(this.#core.idle(connectionId)))
   }
 }
 

@@ -87,8 +87,13 @@ export class MockEventTarget extends EventTarget {
     })
   }
 
-  /** Dispatches a typed event. */
+  /** Whether `type` has ever had a listener (else {@link emit} dispatches nothing). */
+  protected hears(type: MockDeviceEventType): boolean {
+    return this.#heard?.has(type) === true
+  }
+
+  /** Dispatches a typed event (to nobody, if `type` never had a listener). */
   protected emit<K extends MockDeviceEventType>(type: K, detail: MockDeviceEventDetails[K]): void {
-    if (this.#heard?.has(type) === true) this.dispatchEvent(new CustomEvent(type, { detail }))
+    if (this.hears(type)) this.dispatchEvent(new CustomEvent(type, { detail }))
   }
 }

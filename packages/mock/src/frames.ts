@@ -4,13 +4,13 @@
  * which header a push carries, the source-header serial.
  */
 import { encodeFrame, type KeyInput } from '@tuya/codec'
-import { concatBytes, utf8ToBytes, type RandomSource } from '@tuya/crypto'
+import type { RandomSource } from '@tuya/crypto'
 import type { VersionProfile } from './profiles.ts'
 
 /** A frame the device wants to send, before sequence numbering and encryption. */
 export interface OutFrame {
   cmd: number
-  /** JSON object, error text, or undefined for an empty acknowledgement. */
+  /** JSON object, JSON or error text (sent as is), or undefined for an empty acknowledgement. */
   payload?: Record<string, unknown> | string
   retcode: number
   /** Which 15-byte header goes in front of the payload. */
@@ -28,27 +28,36 @@ export interface EncodeContext {
   seq: number
   /** Serial of the source header (pushes only). */
   serial: number
-  random: RandomSource
+  /** Source of the 3.5 IV; undefined = the codec's default. */
+  random: RandomSource | undefined
 }
 
-function u32(n: number): Uint8Array {
-  return new Uint8Array([(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff])
+function writeU32(b: Uint8Array, at: number, n: number): void {
+  b[at] = n >>> 24
+  b[at + 1] = n >>> 16
+  b[at + 2] = n >>> 8
+  b[at + 3] = n
 }
 
 /**
  * The source header a device puts in front of pushes: "3.x" || crc(0) || serial || origin(1) (§5).
- * @param version - protocol version string
+ * @param version - protocol version string ("3.3", "3.4", "3.5": three ASCII characters)
  * @param serial - per-origin report counter
  * @returns 15 bytes
  */
 export function sourceHeader(version: string, serial: number): Uint8Array {
-  return concatBytes(utf8ToBytes(version), u32(0), u32(serial >>> 0), u32(1))
+  const header = new Uint8Array(15)
+  for (let i = 0; i < 3; i++) header[i] = version.charCodeAt(i)
+  // Bytes 3-6: the crc field, 0 on devices.
+  writeU32(header, 7, serial >>> 0)
+  writeU32(header, 11, 1)
+  return header
 }
 
-function payloadBytes(payload: OutFrame['payload']): Uint8Array {
-  if (payload === undefined) return new Uint8Array(0)
+function payloadText(payload: OutFrame['payload']): string {
+  if (payload === undefined) return ''
   // Compact JSON from a real serializer (§8.1); field order is insertion order.
-  return utf8ToBytes(typeof payload === 'string' ? payload : JSON.stringify(payload))
+  return typeof payload === 'string' ? payload : JSON.stringify(payload)
 }
 
 /**
@@ -58,23 +67,26 @@ function payloadBytes(payload: OutFrame['payload']): Uint8Array {
  * @returns the complete frame bytes
  */
 export function encodeDeviceFrame(frame: OutFrame, ctx: EncodeContext): Uint8Array {
-  const body = payloadBytes(frame.payload)
+  // The codec encodes the text as UTF-8 (empty text: an empty payload, an acknowledgement).
+  const text = payloadText(frame.payload)
+  const isEmpty = text.length === 0
   const { profile } = ctx
   // 3.1 firmware sends replies and errors as plaintext and only pushes in the signed,
   // encrypted form (v31_resp_dp_query, v31_push_status); 3.2 firmware sends its error texts
   // unencrypted (v32_resp_dp_query_error_cleartext).
-  const isClear = body.length > 0 && (profile.isV31 ? frame.kind !== 'push' : frame.isError === true && profile.hasClearErrors)
-  const header = isClear || body.length === 0 || frame.header === 'none' ? false : frame.header === 'version' ? true : sourceHeader(profile.version, ctx.serial)
+  const isClear = !isEmpty && (profile.isV31 ? frame.kind !== 'push' : frame.isError === true && profile.hasClearErrors)
+  const header = isClear || isEmpty || frame.header === 'none' ? false : frame.header === 'version' ? true : sourceHeader(profile.version, ctx.serial)
   return encodeFrame({
     version: profile.version,
     key: ctx.key,
     direction: 'fromDevice',
     seq: ctx.seq,
     cmd: frame.cmd,
-    payload: body,
+    payload: text,
     retcode: frame.retcode,
     header,
-    ...(isClear ? { encrypt: false } : profile.isV31 && body.length > 0 ? { encrypt: true } : {}),
+    // undefined: the codec's rule for the command
+    encrypt: isClear ? false : profile.isV31 && !isEmpty ? true : undefined,
     random: ctx.random,
   })
 }

@@ -55,11 +55,39 @@ export interface HandlerResult {
   ignored?: string
 }
 
+/**
+ * Status replies as JSON text, kept while the DPs do not change: a polled device answers the
+ * same text again and again, and serialising the DPs (integer-like keys, the slow case of
+ * JSON.stringify) is the dearest part of a reply after the crypto.
+ */
+export class StatusReplyCache {
+  #revision = -1
+  #texts = new Map<number, string>()
+
+  /**
+   * The reply text of `cmd` at DP revision `revision`.
+   * @param build - builds the reply object when the text is not cached yet
+   */
+  text(cmd: number, revision: number, build: () => Record<string, unknown>): string {
+    if (revision !== this.#revision) {
+      this.#texts = new Map()
+      this.#revision = revision
+    }
+    let text = this.#texts.get(cmd)
+    if (text === undefined) {
+      text = JSON.stringify(build())
+      this.#texts.set(cmd, text)
+    }
+    return text
+  }
+}
+
 /** Shared, read-mostly inputs of the handlers. */
 export interface HandlerContext {
   config: ResolvedConfig
   store: DpStore
   now: () => number
+  statusReplies: StatusReplyCache
 }
 
 type Json = Record<string, unknown>
@@ -93,7 +121,7 @@ function error(cmd: number, text: string): HandlerResult {
   return { replies: [{ cmd, retcode: 1, payload: text, header: 'none', kind: 'reply', isError: true }], pushes: [] }
 }
 
-function reply(cmd: number, payload: Json): HandlerResult {
+function reply(cmd: number, payload: Json | string): HandlerResult {
   // Status replies carry no header (frames_v33 v33_resp_dp_query, frames_v34 v34_resp_dp_query).
   return { replies: [{ cmd, retcode: 0, payload, header: 'none', kind: 'reply' }], pushes: [] }
 }
@@ -105,11 +133,12 @@ function handleQuery(ctx: HandlerContext, req: Request): HandlerResult {
     const dps = config.isGateway ? store.get(cid) : undefined
     return dps === undefined ? error(req.cmd, ERROR_TEXT.DEVID_NOT_FOUND) : reply(req.cmd, { cid, dps })
   }
-  const own = store.get() as Dps
+  // Not a copy: the DPs are only read here, and serialised at once.
+  const own = store.view() as Dps
   // device22 units refuse the normal query (§9); a gateway without DPs of its own has nothing
   // to report without a cid and answers the same way.
   if (config.isDev22 || (config.isGateway && Object.keys(own).length === 0)) return error(req.cmd, ERROR_TEXT.DATA_UNVALID)
-  return reply(req.cmd, config.profile.statusReply(req.cmd, config.id, own))
+  return reply(req.cmd, ctx.statusReplies.text(req.cmd, store.revision, () => config.profile.statusReply(req.cmd, config.id, own)))
 }
 
 function handleControl(ctx: HandlerContext, req: Request): HandlerResult {
@@ -124,13 +153,11 @@ function handleControl(ctx: HandlerContext, req: Request): HandlerResult {
   if (dps === undefined) return error(req.cmd, ERROR_TEXT.DATA_FORMAT)
   const cid = cidOf(json)
   if (cid !== undefined && !(config.isGateway && store.has(cid))) return error(req.cmd, ERROR_TEXT.DEVID_NOT_FOUND)
-  const written = store.applyControl(dps, cid)
-  // null values are device22 reads: report the current value of each listed DP the device has.
-  const asked = store.pick(Object.keys(dps).filter((id) => dps[id] === null), cid)
-  const report: Dps = { ...asked, ...written }
+  // null values are device22 reads: the report also has the current value of each listed DP the device has.
+  const { written, report } = store.applyControl(dps, cid)
   const result: HandlerResult = { replies: [ack(req.cmd, config.controlAckRetcode)], pushes: [] }
-  if (Object.keys(report).length > 0) result.pushes.push(cid === undefined ? { dps: report, reason: 'change' } : { dps: report, cid, reason: 'change' })
-  if (Object.keys(written).length > 0) result.change = cid === undefined ? { dps: written } : { dps: written, cid }
+  if (report !== undefined) result.pushes.push(cid === undefined ? { dps: report, reason: 'change' } : { dps: report, cid, reason: 'change' })
+  if (written !== undefined) result.change = cid === undefined ? { dps: written } : { dps: written, cid }
   return result
 }
 

@@ -39,6 +39,11 @@ export interface ResolvedConfig {
   readonly beacon: (Required<Omit<BeaconOptions, 'solicitationPort' | 'solicitationAddress'>> & { solicitationPort: number | false; solicitationAddress: string | undefined }) | undefined
   readonly now: () => number
   readonly random: RandomSource
+  /**
+   * Source of the 3.5 frame IVs: the injected `random`, or undefined (no `random` option) for
+   * the codec's pooled default, which draws IVs in bulk instead of one getRandomValues call per frame.
+   */
+  readonly ivRandom: RandomSource | undefined
   /** Fixed first seq of the device counter on every connection; undefined = random per connection. */
   readonly seqStart: number | undefined
   readonly serialStart: number
@@ -190,6 +195,7 @@ export function resolveOptions(options: MockDeviceOptions = {}): ResolvedConfig 
     beacon: resolveBeacon(options.beacon, profile, host, id),
     now,
     random,
+    ivRandom: options.random,
     seqStart: options.seqStart === undefined ? undefined : integer(options.seqStart, 'seqStart', 1, 0x7fffffff),
     serialStart: integer(options.serialStart ?? randomUint31(random) % 0x10000, 'serialStart', 0, 0xffffffff),
   }

@@ -37,6 +37,7 @@ export class DpStore {
   readonly #own: Dps
   readonly #children = new Map<string, SubdeviceState>()
   readonly #acceptsUnknownDps: boolean
+  #revision = 0
 
   /**
    * @param own - the device's own DPs
@@ -49,9 +50,22 @@ export class DpStore {
     this.#acceptsUnknownDps = acceptsUnknownDps
   }
 
+  /** A counter bumped by every change of a DP value: an unchanged revision means unchanged DPs. */
+  get revision(): number {
+    return this.#revision
+  }
+
   /** Whether `cid` names a known sub-device (undefined = the device itself, always known). */
   has(cid?: string): boolean {
     return cid === undefined || this.#children.has(cid)
+  }
+
+  /**
+   * The DPs of the device (or of child `cid`) themselves, not a copy: read them (serialise a
+   * reply) at once, never keep or change them. Undefined for an unknown child.
+   */
+  view(cid?: string): Readonly<Dps> | undefined {
+    return this.#target(cid)
   }
 
   /** A copy of the DPs of the device (or of child `cid`), or undefined for an unknown child. */
@@ -77,6 +91,7 @@ export class DpStore {
   /** Adds a sub-device or replaces its DPs. */
   setChild(cid: string, dps: Dps, isOnline = true): void {
     this.#children.set(cid, { dps: { ...dps }, isOnline })
+    this.#revision++
   }
 
   /** Marks a sub-device online or offline; returns false for an unknown cid. */
@@ -89,20 +104,29 @@ export class DpStore {
 
   /**
    * Applies a client's CONTROL: writes every non-null value the device has (or every value,
-   * if unknown DPs are accepted). Null values are read requests and change nothing.
-   * @returns the DPs written, with their new values (what the STATUS push reports)
+   * if unknown DPs are accepted). Null values are read requests (device22) and change nothing.
+   * @returns `written`: the DPs written, with their new values; `report`: what the STATUS push
+   *   reports, the current values of the DPs read that the device has, then the DPs written
+   *   (the same object as `written` when nothing was read); each undefined when empty
    */
-  applyControl(dps: Dps, cid?: string): Dps {
+  applyControl(dps: Dps, cid?: string): { written: Dps | undefined; report: Dps | undefined } {
     const target = this.#target(cid)
-    const written: Dps = {}
-    if (target === undefined) return written
-    for (const [id, value] of Object.entries(dps)) {
-      if (value === null) continue
-      if (!(id in target) && !this.#acceptsUnknownDps) continue // real devices ignore DPs they do not have
-      target[id] = value
-      written[id] = value
+    let written: Dps | undefined
+    let read: Dps | undefined
+    if (target !== undefined) {
+      for (const id of Object.keys(dps)) {
+        const value = dps[id] as DpValue
+        if (value === null) {
+          if (id in target) (read ??= {})[id] = target[id] as DpValue
+          continue
+        }
+        if (!(id in target) && !this.#acceptsUnknownDps) continue // real devices ignore DPs they do not have
+        target[id] = value
+        ;(written ??= {})[id] = value
+      }
     }
-    return written
+    if (written !== undefined) this.#revision++
+    return { written, report: read === undefined ? written : { ...read, ...written } }
   }
 
   /** Applies a device-side change (a button press): every DP is written, new ids included. */
@@ -110,6 +134,7 @@ export class DpStore {
     const target = this.#target(cid)
     if (target === undefined) return {}
     Object.assign(target, dps)
+    this.#revision++
     return { ...dps }
   }
 

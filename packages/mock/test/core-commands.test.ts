@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { decodeFrame, type DecodedFrame } from '@tuya/codec'
-import { DEFAULT_CID, ERROR_TEXT, resolveOptions } from '../src/index.ts'
-import { CoreClient, eventsOf, makeCore, writes } from './helpers/core.ts'
+import { bytesToHex } from '@tuya/crypto'
+import { DEFAULT_CID, DeviceCore, ERROR_TEXT, resolveOptions } from '../src/index.ts'
+import { CoreClient, eventsOf, ID, KEY, makeCore, T, writes } from './helpers/core.ts'
 
 function decoded(c: CoreClient, frames: Uint8Array[]): DecodedFrame[] {
   return frames.map((f) => decodeFrame(f, { version: c.version, key: c.key }))
@@ -63,11 +64,52 @@ describe('commands', () => {
     assert.equal(writes(actions).length, 0)
     assert.equal(eventsOf(actions, 'dropped').length, 1)
   })
+  it('status replies follow every DP change: a client CONTROL, setDps, a silent setDps', () => {
+    for (const version of ['3.1', '3.3', '3.4', '3.5'] as const) {
+      const c = new CoreClient(makeCore({ version, dps: { '1': false, '2': 10 } }))
+      if (version === '3.4' || version === '3.5') c.handshake()
+      const isNew = version === '3.4' || version === '3.5'
+      const query = () => decoded(c, writes(c.send(isNew ? 16 : 10, isNew ? {} : { devId: 'x' })))[0]!.json as { dps: unknown }
+      assert.deepEqual(query().dps, { '1': false, '2': 10 }, version)
+      assert.deepEqual(query().dps, { '1': false, '2': 10 }, `${version}: asked twice`)
+      c.send(isNew ? 13 : 7, isNew ? { protocol: 5, t: 1, data: { dps: { '2': 11 } } } : { devId: 'x', dps: { '2': 11 } })
+      assert.deepEqual(query().dps, { '1': false, '2': 11 }, `${version}: after a client CONTROL`)
+      c.core.setDps({ '1': true })
+      assert.deepEqual(query().dps, { '1': true, '2': 11 }, `${version}: after setDps`)
+      c.core.setDps({ '3': 'x' }, { isSilent: true })
+      assert.deepEqual(query().dps, { '1': true, '2': 11, '3': 'x' }, `${version}: after a silent setDps`)
+    }
+  })
+  it('with nulls and values mixed, the push lists the DPs read, then the DPs written, in request order', () => {
+    const c = new CoreClient(makeCore({ version: '3.3', dev22: true, dps: { b: 'old', a: 1, c: true } }))
+    const frames = decoded(c, writes(c.send(13, { devId: 'x', dps: { c: null, a: 2, x: null, b: 'new' } })))
+    assert.equal(frames[1]!.text, `{"devId":"${c.core.config.id}","dps":{"c":true,"a":2,"b":"new"},"t":1700000000}`)
+    assert.deepEqual(c.core.store.get(), { b: 'new', a: 2, c: true })
+  })
   it('emits command and change events', () => {
     const c = new CoreClient(makeCore({ version: '3.3', dps: { '1': false } }))
     const actions = c.send(7, { dps: { '1': true } })
     assert.deepEqual(eventsOf(actions, 'command').map((d) => (d as { name: string }).name), ['CONTROL'])
     assert.deepEqual(eventsOf(actions, 'change'), [{ dps: { '1': true }, source: 'client' }])
+  })
+})
+
+describe('events', () => {
+  it('hears: the per-frame events nobody wants are not built; the frames are the same', () => {
+    const run = (hears?: (type: string) => boolean) => {
+      const core = new DeviceCore(resolveOptions({ id: ID, localKey: KEY, now: () => T * 1000, serialStart: 0, dps: { '1': false } }), hears === undefined ? {} : { hears })
+      const c = new CoreClient(core)
+      const actions = [...c.send(7, { dps: { '1': true } }), ...c.send(10, {}), ...core.setDps({ '1': false }), ...c.send(9)]
+      return { bytes: writes(actions).map((b) => bytesToHex(b)), types: actions.flatMap((a) => (a.type === 'event' ? [a.event.type] : [])) }
+    }
+    const all = run()
+    assert.deepEqual([...new Set(all.types)].sort(), ['change', 'command', 'frame'])
+    const few = run((type) => type === 'change')
+    assert.equal(few.bytes.length, 5)
+    assert.deepEqual(few.bytes, all.bytes)
+    // The device-side change is not a per-frame event: it is always built.
+    assert.deepEqual(few.types, ['change', 'change'])
+    assert.deepEqual(run(() => false).types, ['change'])
   })
 })
 

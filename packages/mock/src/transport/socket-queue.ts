@@ -1,19 +1,41 @@
 /**
  * Per-socket plumbing of the device adapter: socket operations run in order (a delayed write
- * holds back everything queued after it), and an idle timer that can be restarted.
+ * holds back everything queued after it), and the connection's idle timer.
  */
 import type { TcpConnection } from './tcp.ts'
-import { startTimer, type Timer } from './timers.ts'
+import { monotonicMs, startTimer, type Timer } from './timers.ts'
 
 /** One accepted socket with its ordered operation queue and idle timer. */
 export class SocketQueue {
   readonly conn: TcpConnection
+  readonly #idleTimeoutMs: number
+  readonly #onIdle: () => void
   #queue: Array<{ delayMs: number; run: () => void }> = []
   #pending: Timer | undefined
   #idle: Timer | undefined
+  #lastActivityMs = 0
 
-  constructor(conn: TcpConnection) {
+  /**
+   * @param conn - the accepted socket
+   * @param idleTimeoutMs - how long without {@link touch} before `onIdle` runs; 0 = never
+   * @param onIdle - what to do once the connection has been idle that long
+   */
+  constructor(conn: TcpConnection, idleTimeoutMs: number, onIdle: () => void) {
     this.conn = conn
+    this.#idleTimeoutMs = idleTimeoutMs
+    this.#onIdle = onIdle
+  }
+
+  /**
+   * Writes `bytes` with one write call, after every operation queued before it and `delayMs`.
+   * @param delayMs - extra delay before this write (0: as soon as its turn comes)
+   * @param bytes - one whole frame (or the junk of a fault)
+   */
+  write(delayMs: number, bytes: Uint8Array): void {
+    // The usual case, no delay and nothing queued (a queued operation stays in the queue
+    // until it ran): write now, without queueing a closure.
+    if (delayMs === 0 && this.#queue.length === 0) this.conn.write(bytes)
+    else this.enqueue(delayMs, (conn) => conn.write(bytes))
   }
 
   /**
@@ -26,13 +48,16 @@ export class SocketQueue {
     this.#drain()
   }
 
-  /** (Re)starts the idle timer; `ms` 0 disables it. */
-  touch(ms: number, onIdle: () => void): void {
-    this.#idle?.cancel()
-    this.#idle = ms > 0 ? startTimer(ms, onIdle) : undefined
+  /** Records activity: the idle countdown starts again from now. */
+  touch(): void {
+    if (this.#idleTimeoutMs === 0) return
+    this.#lastActivityMs = monotonicMs()
+    // One timer per connection instead of a cancel and a new timer per frame: when it fires
+    // before the connection has been idle long enough, it re-arms itself for the time left.
+    this.#idle ??= startTimer(this.#idleTimeoutMs, this.#checkIdle)
   }
 
-  /** Stops the idle timer. */
+  /** Stops the idle timer (a later {@link touch} starts it again). */
   stopIdle(): void {
     this.#idle?.cancel()
     this.#idle = undefined
@@ -44,6 +69,16 @@ export class SocketQueue {
     this.#pending?.cancel()
     this.#pending = undefined
     this.#queue = []
+  }
+
+  readonly #checkIdle = (): void => {
+    const leftMs = this.#lastActivityMs + this.#idleTimeoutMs - monotonicMs()
+    if (leftMs > 0) {
+      this.#idle = startTimer(leftMs, this.#checkIdle)
+      return
+    }
+    this.#idle = undefined
+    this.#onIdle()
   }
 
   #drain(): void {

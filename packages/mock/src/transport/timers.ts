@@ -23,6 +23,14 @@ export function startTimer(ms: number, fn: () => void, isRef = false): Timer {
 }
 
 /**
+ * A monotonic clock for elapsed times (the idle timeout), unaffected by wall-clock changes.
+ * @returns milliseconds, with a fraction, since an arbitrary origin
+ */
+export function monotonicMs(): number {
+  return performance.now()
+}
+
+/**
  * Runs `fn` every `ms` until cancelled.
  * @param ms - period in milliseconds
  * @param fn - what to run
