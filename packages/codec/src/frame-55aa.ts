@@ -2,11 +2,10 @@
  * The 55AA frame (PROTOCOL.md §3.1): header, optional clear retcode, body, CRC32 or
  * HMAC-SHA256 trailer over everything before it, suffix.
  */
-import { allocBytes, crc32, equalBytes } from '@tuya/crypto'
+import { allocBytes, crc32, equalBytes, hmacSha256 } from '@tuya/crypto'
 import { readU32, writeU32 } from './bytes.ts'
 import { CRC_BYTES, HEADER_55AA_BYTES, HMAC_BYTES, PREFIX_55AA, RETCODE_BYTES, SUFFIX_55AA, SUFFIX_BYTES } from './constants.ts'
 import { BadSuffixError, CrcMismatchError, HmacMismatchError } from './errors.ts'
-import { hmacFor } from './keys.ts'
 
 /** How a 55AA frame is protected: `crc` (3.1-3.3, UDP) or `hmac` (3.4, keyed). */
 export type Trailer55aa = 'crc' | 'hmac'
@@ -50,7 +49,7 @@ export function encode55aa(
   out.set(body, at)
   at += body.length
   if (trailer === 'crc') writeU32(out, at, crc32(out, 0, at))
-  else out.set(hmacFor(macKey!)(out.subarray(0, at)), at)
+  else out.set(hmacSha256(macKey!, out.subarray(0, at)), at)
   writeU32(out, total - SUFFIX_BYTES, SUFFIX_55AA)
   return out
 }
@@ -73,7 +72,7 @@ export function decode55aa(bytes: Uint8Array, hasRetcode: boolean, trailer: Trai
   if (trailer === 'crc') {
     if (crc32(bytes, 0, covered) !== readU32(bytes, covered)) throw new CrcMismatchError('55AA CRC32 trailer does not match the frame bytes; drop the frame')
   } else {
-    const mac = hmacFor(macKey!)(bytes.subarray(0, covered))
+    const mac = hmacSha256(macKey!, bytes.subarray(0, covered))
     if (!equalBytes(mac, bytes.subarray(covered, covered + t))) {
       throw new HmacMismatchError('3.4 HMAC-SHA256 trailer does not verify: wrong key (local key vs session key), wrong version, or damaged bytes; drop the frame')
     }

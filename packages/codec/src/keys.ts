@@ -1,9 +1,10 @@
 /**
  * Key handling: local keys are 16 ASCII characters used as bytes (never hex-decoded,
- * PROTOCOL.md §2), session keys and the udpkey are 16 raw bytes. Conversions and HMAC
- * contexts are cached because one peer uses one key for many frames.
+ * PROTOCOL.md §2), session keys and the udpkey are 16 raw bytes. String conversions are
+ * cached because one peer uses one key for many frames (and @tuya/crypto caches everything
+ * it derives from a key array: AES round keys, GHASH tables, HMAC pads).
  */
-import { createHmacSha256, isBytes } from '@tuya/crypto'
+import { isBytes } from '@tuya/crypto'
 import { plainBytes } from './bytes.ts'
 import type { KeyInput, ProtocolVersion } from './types.ts'
 import { isProtocolVersion } from './constants.ts'
@@ -51,28 +52,6 @@ export function resolveKey(key: KeyInput | undefined, name = 'key'): Uint8Array 
     stringKeys.set(key, bytes)
   }
   return bytes
-}
-
-interface MacEntry {
-  readonly copy: Uint8Array
-  readonly mac: (...parts: Uint8Array[]) => Uint8Array
-}
-const macs = new WeakMap<Uint8Array, MacEntry>()
-
-/** An HMAC-SHA256 function for a key, cached per key object (re-checked against mutation). */
-export function hmacFor(key: Uint8Array): (...parts: Uint8Array[]) => Uint8Array {
-  const hit = macs.get(key)
-  if (hit !== undefined && sameBytes(hit.copy, key)) return hit.mac
-  const ctx = createHmacSha256(key)
-  const entry: MacEntry = { copy: new Uint8Array(key), mac: ctx.mac }
-  macs.set(key, entry)
-  return entry.mac
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }
 
 /**

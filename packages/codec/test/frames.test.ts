@@ -168,6 +168,17 @@ describe('handshake vectors (3.4/3.5 cmd 3/4/5, local key)', () => {
     const c = DATA_FRAME_CASES.find((x) => x.name === 'v34_resp_dp_query')!
     assert.throws(() => decodeFrame(c.frameHex, { version: '3.4', key: '4a5e1f0c9b2d7e38' }), { code: 'TUYA_ERR_HMAC' })
   })
+  it('a key array mutated in place between 3.4 frames is noticed (AES and HMAC)', () => {
+    const key = utf8ToBytes('4a5e1f0c9b2d7e38')
+    const options = { version: '3.4', key, seq: 1, cmd: CMD.CONTROL, payload: { dps: { 1: true } } } as const
+    const first = encodeFrame(options)
+    decodeFrame(first, { version: '3.4', key, direction: 'toDevice' })
+    key[0] = 0x35
+    const second = encodeFrame(options)
+    assert.equal(hex(second), hex(encodeFrame({ ...options, key: key.slice() })))
+    assert.notEqual(hex(second), hex(first))
+    assert.throws(() => decodeFrame(first, { version: '3.4', key, direction: 'toDevice' }), { code: 'TUYA_ERR_HMAC' })
+  })
 })
 
 /** Builds the request a vector's client frame carries, from the builders. */

@@ -1,7 +1,8 @@
 /**
  * The AES-128 block function on small T-tables (FIPS 197 §5 with the "T-table" rounds of the
- * Rijndael proposal §5.2), over the little-endian round keys of @noble/ciphers'
- * `unsafe.expandKeyLE` / `expandKeyDecLE`.
+ * Rijndael proposal §5.2), and the key expansion, writing little-endian round keys in the
+ * layout of @noble/ciphers' `unsafe.expandKeyLE` / `expandKeyDecLE` straight into the array
+ * the caller keeps them in (key-material.ts: one array per key).
  *
  * Why not noble's own `unsafe.encrypt`: since @noble/ciphers 2 it looks up merged 64K-entry
  * tables (T01, T23 and a 16-bit S-box: 640 KB per direction). That wins in a loop that
@@ -76,19 +77,64 @@ const TD = /* @__PURE__ */ tTables(INV_SBOX, (s) => (mul(s, 11) << 24) | (mul(s,
  */
 export const blockOut = /* @__PURE__ */ new Int32Array(4)
 
+/** The 44 round-key words of AES-128 (11 round keys). */
+export const ROUND_KEY_WORDS = 44
+// AES-128 only: 10 rounds, of which the first 9 have MixColumns.
+const MIDDLE_ROUNDS = 9
+
+/**
+ * FIPS 197 §5.2 key expansion of a 16-byte key into `xk[0, 44)`, little-endian words (the
+ * layout of noble's `unsafe.expandKeyLE`; words 0-3 are the key bytes themselves).
+ */
+export function expandKeyInto(key: Uint8Array, xk: Int32Array): void {
+  for (let i = 0; i < 4; i++) xk[i] = key[4 * i]! | (key[4 * i + 1]! << 8) | (key[4 * i + 2]! << 16) | (key[4 * i + 3]! << 24)
+  const box = SBOX
+  let rcon = 1
+  for (let i = 4; i < ROUND_KEY_WORDS; i++) {
+    let t = xk[i - 1]!
+    if ((i & 3) === 0) {
+      // RotWord (a byte rotation: 8 bits right in little-endian lanes), SubWord, then Rcon.
+      t = (t >>> 8) | (t << 24)
+      t = (box[t & 0xff]! | (box[(t >>> 8) & 0xff]! << 8) | (box[(t >>> 16) & 0xff]! << 16) | (box[t >>> 24]! << 24)) ^ rcon
+      rcon = mul(rcon, 2)
+    }
+    xk[i] = xk[i - 4]! ^ t
+  }
+}
+
+/**
+ * The decryption round keys of the equivalent inverse cipher (FIPS 197 §5.3.5) from the
+ * encryption round keys in `xk[0, 44)`, written to `xk[at, at + 44)` (noble's
+ * `unsafe.expandKeyDecLE` layout): the round keys in reverse order, InvMixColumns applied to
+ * all but the first and last.
+ */
+export function invertKeyInto(xk: Int32Array, at: number): void {
+  const box = SBOX
+  const t = TD
+  for (let i = 0; i < ROUND_KEY_WORDS; i += 4) {
+    for (let j = 0; j < 4; j++) {
+      const w = xk[ROUND_KEY_WORDS - 4 - i + j]!
+      // TD[x] is InvMixColumns of InvSubBytes(x): undo the S-box first to get InvMixColumns alone.
+      xk[at + i + j] =
+        i === 0 || i === ROUND_KEY_WORDS - 4
+          ? w
+          : t[box[w & 0xff]!]! ^ t[256 | box[(w >>> 8) & 0xff]!]! ^ t[512 | box[(w >>> 16) & 0xff]!]! ^ t[768 | box[w >>> 24]!]!
+    }
+  }
+}
+
 /**
  * Encrypts one block given as four little-endian words, into {@link blockOut}.
- * @param xk - the expanded key (`unsafe.expandKeyLE`)
+ * @param xk - the AES-128 encryption round keys in `xk[0, 44)` (see {@link expandKeyInto})
  */
-export function encryptBlock(xk: Uint32Array, s0: number, s1: number, s2: number, s3: number): void {
+export function encryptBlock(xk: Int32Array, s0: number, s1: number, s2: number, s3: number): void {
   const t = TE
   let k = 0
   s0 ^= xk[k++]!
   s1 ^= xk[k++]!
   s2 ^= xk[k++]!
   s3 ^= xk[k++]!
-  const rounds = (xk.length >>> 2) - 2
-  for (let r = 0; r < rounds; r++) {
+  for (let r = 0; r < MIDDLE_ROUNDS; r++) {
     const t0 = xk[k++]! ^ t[s0 & 0xff]! ^ t[256 | ((s1 >>> 8) & 0xff)]! ^ t[512 | ((s2 >>> 16) & 0xff)]! ^ t[768 | (s3 >>> 24)]!
     const t1 = xk[k++]! ^ t[s1 & 0xff]! ^ t[256 | ((s2 >>> 8) & 0xff)]! ^ t[512 | ((s3 >>> 16) & 0xff)]! ^ t[768 | (s0 >>> 24)]!
     const t2 = xk[k++]! ^ t[s2 & 0xff]! ^ t[256 | ((s3 >>> 8) & 0xff)]! ^ t[512 | ((s0 >>> 16) & 0xff)]! ^ t[768 | (s1 >>> 24)]!
@@ -108,17 +154,17 @@ export function encryptBlock(xk: Uint32Array, s0: number, s1: number, s2: number
 
 /**
  * Decrypts one block given as four little-endian words, into {@link blockOut}.
- * @param xk - the expanded decryption key (`unsafe.expandKeyDecLE`: reversed, InvMixColumns applied)
+ * @param xk - holds the AES-128 decryption round keys in `xk[at, at + 44)` (see {@link invertKeyInto})
+ * @param at - where they start
  */
-export function decryptBlock(xk: Uint32Array, s0: number, s1: number, s2: number, s3: number): void {
+export function decryptBlock(xk: Int32Array, at: number, s0: number, s1: number, s2: number, s3: number): void {
   const t = TD
-  let k = 0
+  let k = at
   s0 ^= xk[k++]!
   s1 ^= xk[k++]!
   s2 ^= xk[k++]!
   s3 ^= xk[k++]!
-  const rounds = (xk.length >>> 2) - 2
-  for (let r = 0; r < rounds; r++) {
+  for (let r = 0; r < MIDDLE_ROUNDS; r++) {
     const t0 = xk[k++]! ^ t[s0 & 0xff]! ^ t[256 | ((s3 >>> 8) & 0xff)]! ^ t[512 | ((s2 >>> 16) & 0xff)]! ^ t[768 | (s1 >>> 24)]!
     const t1 = xk[k++]! ^ t[s1 & 0xff]! ^ t[256 | ((s0 >>> 8) & 0xff)]! ^ t[512 | ((s3 >>> 16) & 0xff)]! ^ t[768 | (s2 >>> 24)]!
     const t2 = xk[k++]! ^ t[s2 & 0xff]! ^ t[256 | ((s1 >>> 8) & 0xff)]! ^ t[512 | ((s0 >>> 16) & 0xff)]! ^ t[768 | (s3 >>> 24)]!

@@ -1,13 +1,14 @@
 /**
  * The swappable implementation behind AES-ECB, AES-GCM and HMAC-SHA256. The default is
- * pure JS (@noble/ciphers' AES, our GHASH and SHA-256); `@tuya/crypto/node` ships one on
+ * pure JS (our AES rounds, GHASH and SHA-256); `@tuya/crypto/node` ships one on
  * node:crypto (OpenSSL) for servers that want native speed on large 3.4/3.5 frames.
  * Argument checks, padding and errors stay in the public functions, so every backend
  * behaves the same; a backend only moves bytes.
  */
 import { ecbDecrypt, ecbEncryptInPlace } from './aes-block.ts'
 import { gcmOpen, gcmSeal } from './gcm.ts'
-import { hmacSha256Key, hmacSha256WithKey } from './sha256.ts'
+import { hmacPadsOf } from './key-material.ts'
+import { HMAC_PAD_WORDS, hmacWithPads } from './sha256.ts'
 
 /**
  * The primitives a backend provides. Keys are 16 bytes (HMAC keys: any length), IVs 12
@@ -37,8 +38,9 @@ export const nobleBackend: CryptoBackend = Object.freeze({
   gcmEncrypt: gcmSeal,
   gcmDecrypt: gcmOpen,
   hmacSha256(key: Uint8Array) {
-    const keyed = hmacSha256Key(key)
-    return (parts: readonly Uint8Array[]) => hmacSha256WithKey(keyed, parts)
+    const pads = hmacPadsOf(key)
+    const at = pads.length - HMAC_PAD_WORDS
+    return (parts: readonly Uint8Array[]) => hmacWithPads(pads, at, parts)
   },
 })
 

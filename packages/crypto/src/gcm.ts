@@ -1,13 +1,14 @@
 /**
  * AES-128-GCM (NIST SP 800-38D) for Tuya 3.5 frames, in pure JS: CTR on the small-table
  * block function of aes-round.ts, and GHASH with per-key 8-bit tables (16 tables of 256 products, 64 KB)
- * cached with the expanded key, so a frame costs its blocks and not a key setup. noble's
+ * cached for the most recently used keys, so a frame costs its blocks and not a key setup. noble's
  * `gcm()` rebuilds both on every call, which dominated the cost of a 100-byte frame.
  * Cross-checked against node:crypto in the tests.
  */
 import { blockOut, encryptBlock } from './aes-round.ts'
-import { le32, putLe32, scheduleFor, words, type KeySchedule } from './aes-block.ts'
+import { le32, putLe32, words } from './aes-block.ts'
 import { allocBytes } from './alloc.ts'
+import { encMaterial } from './key-material.ts'
 
 const TAG_BYTES = 16
 
@@ -19,7 +20,7 @@ const bswap = (w: number): number => ((w & 0xff) << 24) | ((w & 0xff00) << 8) | 
  * most significant bit of byte 0 (x^0), so multiplying by x is a right shift, reduced
  * with R = 0xE1 || 0^120 (SP 800-38D §6.3).
  */
-function ghashTable(xk: Uint32Array): Int32Array {
+function ghashTable(xk: Int32Array): Int32Array {
   encryptBlock(xk, 0, 0, 0, 0)
   let h0 = bswap(blockOut[0]!)
   let h1 = bswap(blockOut[1]!)
@@ -169,7 +170,7 @@ function ghash(t: Int32Array, z: Int32Array, p: Uint8Array, pos: number, end: nu
  * XORs the CTR keystream for counter blocks `iv || 2`, `iv || 3`, ... (inc32 of J0 = iv || 1)
  * into `b[0, length)`, in place.
  */
-function ctrInPlace(xk: Uint32Array, iv: Uint8Array, b: Uint8Array, length: number): void {
+function ctrInPlace(xk: Int32Array, iv: Uint8Array, b: Uint8Array, length: number): void {
   const c0 = le32(iv, 0)
   const c1 = le32(iv, 4)
   const c2 = le32(iv, 8)
@@ -207,7 +208,7 @@ const state = new Int32Array(4)
 const lengths = new Uint8Array(16)
 
 /** GHASH(aad, ct) XOR E_K(J0), written to `out[at, at + 16)` (SP 800-38D §7.1 steps 5-6). */
-function tagInto(xk: Uint32Array, t: Int32Array, iv: Uint8Array, aad: Uint8Array | undefined, ct: Uint8Array, ctLength: number, out: Uint8Array, at: number): void {
+function tagInto(xk: Int32Array, t: Int32Array, iv: Uint8Array, aad: Uint8Array | undefined, ct: Uint8Array, ctLength: number, out: Uint8Array, at: number): void {
   state.fill(0)
   const aadLength = aad === undefined ? 0 : aad.length
   if (aad !== undefined) ghash(t, state, aad, 0, aadLength)
@@ -235,24 +236,41 @@ function putBe32(b: Uint8Array, i: number, w: number): void {
 // A GHASH table is 64 KB, so caching one per key for good would cost a fleet of 3.5 devices
 // 128 KB per device (a local key and a session key each). At most MAX_TABLES keys hold one at
 // a time (2 MB in all); the oldest gives its table up and rebuilds it when used again, which
-// costs a few tens of µs: nothing for a device that sends a frame every few seconds.
+// costs a few tens of µs: nothing for a device that sends a frame every few seconds. Tables
+// belong to a key's material (key-material.ts), in insertion order: the first is the oldest.
+// A material that grew (a 3.5 local key gains its HMAC pads during the handshake), or another
+// array holding the same key, shares the table instead of building a second one.
 const MAX_TABLES = 32
-const tableOwners: KeySchedule[] = []
+const tables = new Map<Int32Array, Int32Array>()
+let lastOwner: Int32Array | undefined
+let lastTable: Int32Array | undefined
 
-function tablesFor(key: Uint8Array): { xk: Uint32Array; t: Int32Array } {
-  const s = scheduleFor(key)
-  let t = s.ghash
+/** The GHASH table of the key whose round keys are `xk`. */
+function tableFor(xk: Int32Array): Int32Array {
+  if (xk === lastOwner) return lastTable!
+  let t = tables.get(xk)
   if (t === undefined) {
-    t = s.ghash = ghashTable(s.enc)
-    tableOwners.push(s)
-    if (tableOwners.length > MAX_TABLES) tableOwners.shift()!.ghash = undefined
+    t = sameKeyTable(xk) ?? ghashTable(xk)
+    tables.set(xk, t)
+    if (tables.size > MAX_TABLES) tables.delete(tables.keys().next().value!)
   }
-  return { xk: s.enc, t }
+  lastOwner = xk
+  lastTable = t
+  return t
+}
+
+/** The cached table of another material with the same key (words 0-3), if any. */
+function sameKeyTable(xk: Int32Array): Int32Array | undefined {
+  for (const [m, t] of tables) {
+    if (m[0] === xk[0] && m[1] === xk[1] && m[2] === xk[2] && m[3] === xk[3]) return t
+  }
+  return undefined
 }
 
 /** AES-128-GCM encryption with a 12-byte IV: `ciphertext || tag` in one new array. */
 export function gcmSeal(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array | undefined): Uint8Array {
-  const { xk, t } = tablesFor(key)
+  const xk = encMaterial(key)
+  const t = tableFor(xk)
   const n = plaintext.length
   const out = allocBytes(n + TAG_BYTES)
   out.set(plaintext)
@@ -268,7 +286,8 @@ const expected = new Uint8Array(TAG_BYTES)
  * produced (SP 800-38D §7.2); `undefined` when it does not verify.
  */
 export function gcmOpen(key: Uint8Array, iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array | undefined): Uint8Array | undefined {
-  const { xk, t } = tablesFor(key)
+  const xk = encMaterial(key)
+  const t = tableFor(xk)
   const n = sealed.length - TAG_BYTES
   tagInto(xk, t, iv, aad, sealed, n, expected, 0)
   let diff = 0

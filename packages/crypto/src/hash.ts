@@ -1,6 +1,6 @@
-import { md5 as nobleMd5 } from '@noble/hashes/legacy.js'
 import { getCryptoBackend, type CryptoBackend } from './backend.ts'
 import { assertBytes } from './bytes.ts'
+import { md5Digest } from './md5.ts'
 
 /**
  * HMAC-SHA256 of `message` under `key` (32 bytes out): the 3.4 frame trailer and the
@@ -38,5 +38,5 @@ export function createHmacSha256(key: Uint8Array): { mac(...parts: Uint8Array[])
 /** MD5 of `data` (16 bytes). Used by 3.1 signatures and the discovery key; not for security. */
 export function md5(data: Uint8Array): Uint8Array {
   assertBytes(data, 'data')
-  return nobleMd5(data)
+  return md5Digest(data)
 }

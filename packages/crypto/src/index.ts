@@ -1,8 +1,8 @@
 /**
  * @packageDocumentation
- * The cryptographic primitives of the Tuya LAN protocol, in pure JavaScript on
- * `@noble/ciphers` and `@noble/hashes`: AES-128-ECB (PKCS#7 or unpadded), AES-128-GCM,
- * HMAC-SHA256, MD5 and CRC32, plus byte helpers and an injectable random source.
+ * The cryptographic primitives of the Tuya LAN protocol, in pure JavaScript: AES-128-ECB
+ * (PKCS#7 or unpadded), AES-128-GCM, HMAC-SHA256, MD5 and CRC32, plus byte helpers and an
+ * injectable random source.
  * Uint8Array in, Uint8Array out; no Buffer, no `node:` imports; runs on Node, Bun, Deno
  * and browsers. AES and HMAC run on a swappable backend: `setCryptoBackend(nodeCryptoBackend)`
  * (from `@tuya/crypto/node`) moves large inputs to OpenSSL.

@@ -16,6 +16,8 @@
 import { createCipheriv, createDecipheriv, createHmac, createSecretKey, type Cipher, type Decipher, type KeyObject } from 'node:crypto'
 import { allocBytes } from './alloc.ts'
 import { nobleBackend, type CryptoBackend } from './backend.ts'
+import { ecbMaterial, encMaterial, hmacPadsOf } from './key-material.ts'
+import { HMAC_PAD_WORDS, hmacWithPads } from './sha256.ts'
 
 const TAG_BYTES = 16
 
@@ -31,8 +33,6 @@ function plain(b: Uint8Array): Uint8Array {
 }
 
 interface NativeKey {
-  /** A copy of the key bytes, to notice a caller that mutates its key array. */
-  readonly key: Uint8Array
   /** OpenSSL's copy of the key: createCipheriv with a KeyObject skips re-importing it. */
   readonly secret: KeyObject
   enc?: Cipher
@@ -40,29 +40,41 @@ interface NativeKey {
 }
 
 // ECB without padding keeps no state between blocks, so one cipher context per key serves
-// every frame (update() only, final() never): no per-frame OpenSSL context setup.
-const keys = new WeakMap<Uint8Array, NativeKey>()
+// every frame (update() only, final() never): no per-frame OpenSSL context setup. Kept per
+// key material (key-material.ts), which holds the key bytes and re-checks the caller's array
+// against them, so a NativeKey needs no copy of its own.
+const keys = new WeakMap<Int32Array, NativeKey>()
 
-function sameKey(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < 16; i++) if (a[i] !== b[i]) return false
-  return true
+/** The key bytes held in words 0-3 of a material. */
+function keyBytes(m: Int32Array): Uint8Array {
+  const k = new Uint8Array(16)
+  for (let i = 0; i < 16; i++) k[i] = m[i >>> 2]! >>> ((i & 3) << 3)
+  return k
 }
 
-function nativeKey(key: Uint8Array): NativeKey {
-  const hit = keys.get(key)
-  if (hit !== undefined && sameKey(hit.key, key)) return hit
-  const entry: NativeKey = { key: key.slice(), secret: createSecretKey(key) }
-  keys.set(key, entry)
+function nativeOf(m: Int32Array): NativeKey {
+  let entry = keys.get(m)
+  if (entry === undefined) {
+    const k = keyBytes(m)
+    entry = { secret: createSecretKey(k) }
+    k.fill(0)
+    keys.set(m, entry)
+  }
   return entry
 }
 
 function hmacFactory(key: Uint8Array): (parts: readonly Uint8Array[]) => Uint8Array {
-  const secret = createSecretKey(key)
-  const small = nobleBackend.hmacSha256(key)
+  const pads = hmacPadsOf(key)
+  const at = pads.length - HMAC_PAD_WORDS
+  // Imported into OpenSSL only when a large input comes (most never do): a key used for AES
+  // shares the KeyObject of its material; a key with pads of its own keeps a copy until then.
+  const copy = at === 0 ? key.slice() : undefined
+  let secret: KeyObject | undefined
   return (parts) => {
     let n = 0
     for (const p of parts) n += p.length
-    if (n < NATIVE_MIN_BYTES) return small(parts)
+    if (n < NATIVE_MIN_BYTES) return hmacWithPads(pads, at, parts)
+    secret ??= copy === undefined ? nativeOf(pads).secret : createSecretKey(copy)
     const h = createHmac('sha256', secret)
     for (const p of parts) h.update(p)
     return plain(h.digest())
@@ -77,19 +89,19 @@ export const nodeCryptoBackend: CryptoBackend = Object.freeze({
   name: 'node:crypto',
   ecbEncrypt(key: Uint8Array, blocks: Uint8Array): Uint8Array {
     if (blocks.length < NATIVE_MIN_BYTES) return nobleBackend.ecbEncrypt(key, blocks)
-    const c = nativeKey(key)
+    const c = nativeOf(ecbMaterial(key))
     c.enc ??= createCipheriv('aes-128-ecb', c.secret, null).setAutoPadding(false)
     return plain(c.enc.update(blocks))
   },
   ecbDecrypt(key: Uint8Array, blocks: Uint8Array): Uint8Array {
     if (blocks.length < NATIVE_MIN_BYTES) return nobleBackend.ecbDecrypt(key, blocks)
-    const c = nativeKey(key)
+    const c = nativeOf(ecbMaterial(key))
     c.dec ??= createDecipheriv('aes-128-ecb', c.secret, null).setAutoPadding(false)
     return plain(c.dec.update(blocks))
   },
   gcmEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array | undefined): Uint8Array {
     if (plaintext.length < GCM_NATIVE_MIN_BYTES) return nobleBackend.gcmEncrypt(key, iv, plaintext, aad)
-    const c = createCipheriv('aes-128-gcm', nativeKey(key).secret, iv)
+    const c = createCipheriv('aes-128-gcm', nativeOf(encMaterial(key)).secret, iv)
     if (aad !== undefined) c.setAAD(aad)
     const out = allocBytes(plaintext.length + TAG_BYTES)
     out.set(c.update(plaintext))
@@ -100,7 +112,7 @@ export const nodeCryptoBackend: CryptoBackend = Object.freeze({
   gcmDecrypt(key: Uint8Array, iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array | undefined): Uint8Array | undefined {
     const n = sealed.length - TAG_BYTES
     if (n < GCM_NATIVE_MIN_BYTES) return nobleBackend.gcmDecrypt(key, iv, sealed, aad)
-    const d = createDecipheriv('aes-128-gcm', nativeKey(key).secret, iv)
+    const d = createDecipheriv('aes-128-gcm', nativeOf(encMaterial(key)).secret, iv)
     if (aad !== undefined) d.setAAD(aad)
     d.setAuthTag(sealed.subarray(n))
     // OpenSSL checks the tag only in final(): keep update()'s output private until it passes.

@@ -3,7 +3,7 @@
  * the 3.4 frame trailer. The key pads are compressed once per key; each MAC then runs the
  * message straight from the caller's arrays (no copy, no per-call hash objects), which is
  * what costs most for the ~100-byte frames Tuya devices send.
- * Cross-checked against node:crypto and @noble/hashes in the tests.
+ * Cross-checked against node:crypto in the tests.
  */
 import { allocBytes } from './alloc.ts'
 
@@ -127,36 +127,41 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
   return out
 }
 
-/** An HMAC-SHA256 keyed once: the compressed inner and outer pad states (RFC 2104 §2). */
-export interface HmacSha256Key {
-  readonly inner: Int32Array
-  readonly outer: Int32Array
-}
+/** Words of the HMAC-SHA256 pad states of one key: the compressed inner pad, then the outer. */
+export const HMAC_PAD_WORDS = 16
 
-/** Precomputes the HMAC-SHA256 pad states of `key` (any length; longer than 64 bytes is hashed first). */
-export function hmacSha256Key(key: Uint8Array): HmacSha256Key {
+/**
+ * Compresses the HMAC-SHA256 inner and outer pads of `key` (RFC 2104 §2; any length, longer
+ * than 64 bytes is hashed first) into `out[at, at + 16)`.
+ */
+export function hmacPadsInto(key: Uint8Array, out: Int32Array, at: number): void {
   const k = key.length > BLOCK ? sha256(key) : key
-  const pad = new Uint8Array(BLOCK)
-  const inner = IV.slice()
-  const outer = IV.slice()
-  pad.set(k)
-  for (let i = 0; i < BLOCK; i++) pad[i]! ^= 0x36
-  compress(inner, pad, 0, BLOCK)
-  pad.fill(0).set(k)
-  for (let i = 0; i < BLOCK; i++) pad[i]! ^= 0x5c
-  compress(outer, pad, 0, BLOCK)
-  pad.fill(0)
-  return { inner, outer }
+  padState(k, 0x36, out, at)
+  padState(k, 0x5c, out, at + 8)
 }
 
 const state = new Int32Array(8)
 
-/** HMAC-SHA256 of the concatenation of `parts` under a precomputed key (32 bytes). */
-export function hmacSha256WithKey(key: HmacSha256Key, parts: readonly Uint8Array[]): Uint8Array {
+/** The SHA-256 state after compressing the block `k XOR byte` (k zero-padded to 64 bytes), into `out[at, at + 8)`. */
+function padState(k: Uint8Array, byte: number, out: Int32Array, at: number): void {
+  const pad = tail.fill(0, 0, BLOCK)
+  pad.set(k)
+  for (let i = 0; i < BLOCK; i++) pad[i]! ^= byte
+  state.set(IV)
+  compress(state, pad, 0, BLOCK)
+  pad.fill(0, 0, BLOCK)
+  for (let i = 0; i < 8; i++) out[at + i] = state[i]!
+}
+
+/**
+ * HMAC-SHA256 of the concatenation of `parts` under the pad states in `pads[at, at + 16)`
+ * (see {@link hmacPadsInto}); 32 bytes.
+ */
+export function hmacWithPads(pads: Int32Array, at: number, parts: readonly Uint8Array[]): Uint8Array {
   const out = allocBytes(32)
-  state.set(key.inner)
+  for (let i = 0; i < 8; i++) state[i] = pads[at + i]!
   finish(state, 1, parts, out)
-  state.set(key.outer)
+  for (let i = 0; i < 8; i++) state[i] = pads[at + 8 + i]!
   finish(state, 1, [out], out)
   return out
 }

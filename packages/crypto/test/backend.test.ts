@@ -147,7 +147,52 @@ describe('cached keys', () => {
     assert.deepEqual(after, [aesEcbEncrypt(fresh, data), aesGcmEncrypt(fresh, iv, data)].map(hex))
     assert.notDeepEqual(after, before)
   })
+  it('a key array mutated in place is noticed by HMAC; a keyed HMAC keeps the key it was made with', () => {
+    // A key used for AES keeps its pads in its cached material; a key used only for HMAC does not.
+    for (const usedForAes of [true, false]) {
+      const k = new Uint8Array(16).fill(usedForAes ? 2 : 3)
+      if (usedForAes) aesEcbEncrypt(k, new Uint8Array(16))
+      const msg = new Uint8Array(70).fill(5)
+      const keyed = nobleBackend.hmacSha256(k)
+      const before = hex(hmacSha256(k, msg))
+      k[15] = 9
+      assert.equal(hex(hmacSha256(k, msg)), hex(nodeCrypto.createHmac('sha256', k).update(msg).digest()))
+      assert.notEqual(hex(hmacSha256(k, msg)), before)
+      assert.equal(hex(keyed([msg])), before)
+    }
+  })
+  for (const [backend, size] of [[nobleBackend, 48], [nodeCryptoBackend, 48], [nodeCryptoBackend, 640]] as const) {
+    it(`one key used for GCM, then HMAC, then ECB (in every order) stays right at each step (${backend.name}, ${size} B)`, () => {
+      setCryptoBackend(backend)
+      try {
+        everyOrder(size)
+      } finally {
+        setCryptoBackend(undefined)
+      }
+    })
+  }
 })
+
+/** GCM, HMAC and ECB under one key in every order (and under a second array with the same key), each against OpenSSL. */
+function everyOrder(size: number): void {
+  const iv = new Uint8Array(12).fill(4)
+  const data = Uint8Array.from({ length: size }, (_, i) => i)
+  const steps: [string, (k: Uint8Array) => string, (k: Uint8Array) => string][] = [
+    ['gcm', (k) => hex(aesGcmEncrypt(k, iv, data)), (k) => hex(concatBytes(openssl('aes-128-gcm', k, iv, data).out, openssl('aes-128-gcm', k, iv, data).tag!))],
+    ['hmac', (k) => hex(hmacSha256(k, data)), (k) => hex(nodeCrypto.createHmac('sha256', k).update(data).digest())],
+    ['ecb', (k) => hex(aesEcbDecrypt(k, aesEcbEncrypt(k, data, { padding: false }), { padding: false })) + hex(aesEcbEncrypt(k, data, { padding: false })), (k) => hex(data) + hex(openssl('aes-128-ecb', k, null, data).out)],
+  ]
+  const orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]]
+  orders.forEach((order, n) => {
+    const k = new Uint8Array(16).fill(40 + n + size)
+    const twin = k.slice() // another array with the same key shares what it can, and stays right
+    for (const i of [...order, ...order]) {
+      const [name, ours, reference] = steps[i]!
+      assert.equal(ours(k), reference(k), `${name} in order ${order.join('')}`)
+      assert.equal(ours(twin), reference(twin), `${name} (twin) in order ${order.join('')}`)
+    }
+  })
+}
 
 describe('allocBytes', () => {
   it('gives zero-filled, 8-byte aligned, non-overlapping arrays', () => {
