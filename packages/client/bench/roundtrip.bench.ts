@@ -3,7 +3,8 @@
  * loopback, one request in flight, requests/s, p50 and p99; tuyapi 7 against the same mock
  * device in the same run (get({ schema: true }) / set({ dps, set })); and a plain node:net
  * echo of the same request and reply sizes as the floor. The mock and the echo server run in
- * a child process; the clients take turns in this one.
+ * a child process; each client runs in a process of its own (support/contender.ts), as in a
+ * user's program, and they take turns in slices (support/contenders.ts).
  *
  *   node --import tsx bench/roundtrip.bench.ts        (env: VERSIONS=3.4,3.5 ROUNDS=12 SLICE_MS=150 PIN=one|split)
  *
@@ -14,8 +15,9 @@ import process from 'node:process'
 import { createDevice, type LogEntry, type TuyaDevice } from './support/client.ts'
 import { startChild } from './support/child.ts'
 import type { MockServerConfig, MockServerReady } from './support/mock-server.ts'
-import { benchId, connectEcho, KEY, tuyapiDevice } from './support/peers.ts'
-import { fmtInt, fmtMs, interleave, ratio, type InterleavedStats } from './support/stats.ts'
+import { interleaveProcesses, startContenders } from './support/contenders.ts'
+import { benchId, KEY } from './support/peers.ts'
+import { fmtInt, fmtMs, ratio, type InterleavedStats } from './support/stats.ts'
 
 const VERSIONS = (process.env.VERSIONS ?? '3.1,3.3,3.4,3.5').split(',') as Array<'3.1' | '3.3' | '3.4' | '3.5'>
 // PIN=one: this process and the device process on CPU 0 (no cross-CPU wake-ups: the VM's
@@ -61,39 +63,36 @@ try {
     const ourPort = mocks.ready.ports[2 * i]!
     const theirPort = mocks.ready.ports[2 * i + 1]!
     const id = benchId(i)
-    let value = false
     // tuyapi matches replies by seq; on 3.4/3.5 a set() (two device frames: ack + push) leaves
     // its counter behind the device's and a later get() never resolves. So each operation gets
     // fresh connections (ours too, alike), status first.
     for (const operation of ['status', 'set'] as const) {
-      const ours = operation === 'status' ? (d: TuyaDevice) => d.status() : (d: TuyaDevice) => d.set({ '1': (value = !value) })
       const sizes = await frameSizes(ourPort, id, version, operation === 'status' ? (d) => d.status() : (d) => d.set({ '1': true }))
       await mocks.request('echo-sizes', sizes)
-      const echo = await connectEcho(mocks.ready.echoPort!, sizes.request, sizes.replies.reduce((a, b) => a + b, 0))
-      const device = createDevice({ id, key: KEY, host: '127.0.0.1', port: ourPort, version })
-      await device.connect()
-      const { dev, errors } = tuyapiDevice(theirPort, id, version)
-      await dev.connect()
-      const tuyapiCall = operation === 'status' ? () => dev.get({ schema: true }) : () => dev.set({ dps: 1, set: (value = !value) })
-      // A tuyapi call that never resolves (the seq mismatch) would hang the loop: bound it.
-      const bounded = () => Promise.race([tuyapiCall(), new Promise((_r, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2000).unref())])
-      let stats: Map<string, InterleavedStats> | undefined
+      const base = { operation, version, id }
+      const echo = { request: sizes.request, replyBytes: sizes.replies.reduce((a, b) => a + b, 0) }
+      const all = await startContenders([
+        { name: 'echo', config: { ...base, kind: 'echo', port: mocks.ready.echoPort!, echo } },
+        { name: 'ours', config: { ...base, kind: 'ours', port: ourPort } },
+        { name: 'tuyapi', config: { ...base, kind: 'tuyapi', port: theirPort } },
+      ], pin === undefined ? undefined : '0')
+      let stats: Map<string, InterleavedStats>
       const peerCpuUs = () => mocks.request<number>('cpu')
       try {
-        stats = await interleave([
-          { name: 'echo', call: () => echo.roundTrip() },
-          { name: 'ours', call: () => ours(device) },
-          { name: 'tuyapi', call: bounded },
-        ], { rounds, sliceMs, peerCpuUs })
-      } catch (error) {
-        notes.push(`tuyapi ${version} ${operation}: ${(error as Error).message}`)
-        stats = await interleave([{ name: 'echo', call: () => echo.roundTrip() }, { name: 'ours', call: () => ours(device) }], { rounds, sliceMs, peerCpuUs })
+        try {
+          stats = await interleaveProcesses(all, { rounds, sliceMs, peerCpuUs })
+        } catch (error) {
+          notes.push(`tuyapi ${version} ${operation}: ${(error as Error).message}`)
+          stats = await interleaveProcesses(all.filter((c) => c.name !== 'tuyapi'), { rounds, sliceMs, peerCpuUs })
+        }
+        const errors = await all[2]!.child.request<{ count: number; first: string | undefined }>('errors')
+        if (errors.count > 0) notes.push(`tuyapi ${version} ${operation}: ${errors.count} error event(s), first: ${errors.first}`)
       } finally {
-        echo.close()
-        await device.close()
-        dev.disconnect()
+        await Promise.all(all.map(async (c) => {
+          await c.child.request('close', {}, 5000).catch(() => {})
+          await c.child.close()
+        }))
       }
-      if (errors.length > 0) notes.push(`tuyapi ${version} ${operation}: ${errors.length} error event(s), first: ${String(errors[0])}`)
       const row = { version, operation, bytes: `${sizes.request}/${sizes.replies.join('+')}`, ours: stats.get('ours')!, tuyapi: stats.get('tuyapi'), echo: stats.get('echo')! }
       rows.push(row)
       const t = row.tuyapi
@@ -104,7 +103,7 @@ try {
   await mocks.close()
 }
 
-console.log(`\nnode ${process.version}, ${pin === undefined ? 'unpinned' : pin === 'one' ? 'client and device process pinned to one CPU' : 'client on CPU 0, device process on CPU 1'}, ${rounds} rounds of ${sliceMs} ms per contender (echo, ours, tuyapi in turns) after a 300 ms warm-up each, one request in flight; times in ms\n`)
+console.log(`\nnode ${process.version}, ${pin === undefined ? 'unpinned' : pin === 'one' ? 'client and device process pinned to one CPU' : 'client on CPU 0, device process on CPU 1'}, ${rounds} rounds of ${sliceMs} ms per contender (echo, ours, tuyapi in turns, each in its own process) after a 300 ms warm-up each, one request in flight; times in ms\n`)
 console.log('| version | op | bytes req/reply | ours req/s | tuyapi req/s | echo req/s | ours / tuyapi | ours p50 | tuyapi p50 | echo p50 | p50 ours / echo | ours p99 | tuyapi p99 | p99 ours / tuyapi |')
 console.log('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|')
 for (const r of rows) {
