@@ -8,7 +8,7 @@ import { allocBytes } from './alloc.ts'
 import { DEC_AT, ecbMaterial } from './key-material.ts'
 
 /** The block functions take and return little-endian words. */
-export const IS_LE = /* @__PURE__ */ new Uint8Array(new Uint32Array([0x01020304]).buffer)[0] === 0x04
+const IS_LE = /* @__PURE__ */ new Uint8Array(new Uint32Array([0x01020304]).buffer)[0] === 0x04
 
 /** A 32-bit view of `b` when the platform is little-endian and `b` is 4-byte aligned. */
 export function words(b: Uint8Array): Uint32Array | undefined {

@@ -96,7 +96,7 @@ export function ecbMaterial(key: Uint8Array): Int32Array {
  * The material of a 16-byte key with its HMAC-SHA256 pad states at `m.length - 16` (inner,
  * then outer), if the key has a material (it has been used for AES); undefined if not.
  */
-export function hmacMaterial(key: Uint8Array): Int32Array | undefined {
+function hmacMaterial(key: Uint8Array): Int32Array | undefined {
   const m = cached(key)
   return m === undefined || hasHmac(m) ? m : build(key, m, false, true)
 }
