@@ -60,8 +60,9 @@ describe('GHASH tables (ghash.ts)', () => {
       assert.equal(hex(aesGcmDecrypt(key, iv, sealed, aad)), nodeOpen(key, iv, sealed, aad), `open ${i}`)
       if (hotAt < 0 && isHot(encMaterial(key))) hotAt = i
     }
-    // Two uses per round (seal, open): hot during round HOT_AFTER_USES / 2 - 1.
-    assert.equal(hotAt, HOT_AFTER_USES / 2 - 1)
+    // Two uses per round (seal, open): hot during round HOT_AFTER_USES / 2 - 1, or a few rounds
+    // later if the periodic halving of the use counts (every 64 cold uses, process-wide) fell in between.
+    assert.ok(hotAt >= HOT_AFTER_USES / 2 - 1 && hotAt < HOT_AFTER_USES, `hot at round ${hotAt}`)
   })
 
   it('two connections in turn both turn hot; a tampered tag fails on either table', () => {
