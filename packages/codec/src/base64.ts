@@ -34,18 +34,20 @@ export function base64Encode(data: Uint8Array): Uint8Array {
 }
 
 /**
- * Decodes base64 given as ASCII bytes; strict: length a multiple of 4, padding only at the end.
+ * Decodes base64 given as ASCII bytes `text[start:end]`; strict: length a multiple of 4,
+ * padding only at the end.
  *
  * @throws DecryptError when the text is not base64 (a 3.1 body that cannot be ciphertext)
  */
-export function base64Decode(text: Uint8Array): Uint8Array {
-  if (text.length % 4 !== 0) throw new DecryptError(`3.1 payload is not base64 (length ${text.length} is not a multiple of 4): wrong version or damaged frame`)
+export function base64Decode(text: Uint8Array, start = 0, end = text.length): Uint8Array {
+  const n = end - start
+  if (n % 4 !== 0) throw new DecryptError(`3.1 payload is not base64 (length ${n} is not a multiple of 4): wrong version or damaged frame`)
   let pad = 0
-  if (text.length > 0 && text[text.length - 1] === PAD) pad = text[text.length - 2] === PAD ? 2 : 1
-  const out = new Uint8Array((text.length / 4) * 3 - pad)
+  if (n > 0 && text[end - 1] === PAD) pad = text[end - 2] === PAD ? 2 : 1
+  const out = new Uint8Array((n / 4) * 3 - pad)
   let o = 0
-  for (let i = 0; i < text.length; i += 4) {
-    const last = i + 4 === text.length
+  for (let i = start; i < end; i += 4) {
+    const last = i + 4 === end
     const a = VALUES[text[i]!]!
     const b = VALUES[text[i + 1]!]!
     const c = last && pad === 2 ? 0 : VALUES[text[i + 2]!]!

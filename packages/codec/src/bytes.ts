@@ -17,24 +17,45 @@ export function writeU32(b: Uint8Array, i: number, value: number): void {
 
 /** Whether `b` starts with `"3."` and a digit and is long enough to hold a 15-byte header (PROTOCOL.md §5.2). */
 export function hasVersionPrefix(b: Uint8Array, headerBytes: number): boolean {
-  return b.length >= headerBytes && b[0] === 0x33 && b[1] === 0x2e && b[2]! >= 0x30 && b[2]! <= 0x39
+  return hasVersionPrefixAt(b, 0, b.length, headerBytes)
 }
 
-/** Whether every byte is printable ASCII (space..tilde, tab, CR, LF): a clear-text error text. */
-export function isPrintableAscii(b: Uint8Array): boolean {
-  for (let i = 0; i < b.length; i++) {
+/** {@link hasVersionPrefix} for `b[start:end]`. */
+export function hasVersionPrefixAt(b: Uint8Array, start: number, end: number, headerBytes: number): boolean {
+  return end - start >= headerBytes && b[start] === 0x33 && b[start + 1] === 0x2e && b[start + 2]! >= 0x30 && b[start + 2]! <= 0x39
+}
+
+/** Whether every byte of `b[start:end]` is printable ASCII (space..tilde, tab, CR, LF): a clear-text error text. */
+export function isPrintableAscii(b: Uint8Array, start = 0, end = b.length): boolean {
+  for (let i = start; i < end; i++) {
     const c = b[i]!
     if ((c < 0x20 || c > 0x7e) && c !== 0x09 && c !== 0x0a && c !== 0x0d) return false
   }
   return true
 }
 
-/** Whether `b` starts with the bytes of `prefix`. */
-export function startsWith(b: Uint8Array, prefix: Uint8Array): boolean {
-  if (b.length < prefix.length) return false
-  for (let i = 0; i < prefix.length; i++) if (b[i] !== prefix[i]) return false
+/** Whether `b[start:end]` starts with the bytes of `prefix`. */
+export function startsWith(b: Uint8Array, prefix: Uint8Array, start = 0, end = b.length): boolean {
+  if (end - start < prefix.length) return false
+  for (let i = 0; i < prefix.length; i++) if (b[start + i] !== prefix[i]) return false
   return true
 }
+
+/**
+ * `b[start:end]` as an array: `b` itself when that is all of it, a shared empty array when
+ * empty, else a view. Views cost an object each (~100 bytes of heap in V8), so the hot paths
+ * pass offsets around and make a view only for what they hand out or must pass as an array.
+ */
+export function view(b: Uint8Array, start: number, end: number): Uint8Array {
+  if (start === 0 && end === b.length) return b
+  return start === end ? NO_BYTES : b.subarray(start, end)
+}
+
+/**
+ * A shared empty array. Frozen (a zero-length typed array can be), so nobody can hang
+ * properties on it; decoded frames with an empty payload all share it.
+ */
+export const NO_BYTES: Uint8Array = Object.freeze(new Uint8Array(0))
 
 /** ASCII bytes of a string known to be ASCII. */
 export function ascii(text: string): Uint8Array {

@@ -5,7 +5,7 @@
  * frames of one read (right after a 3.4/3.5 handshake).
  */
 import { allocBytes, assertBytes } from '@tuya/crypto'
-import { plainBytes, readU32 } from './bytes.ts'
+import { readU32 } from './bytes.ts'
 import { DEFAULT_MAX_FRAME_BYTES, HEADER_55AA_BYTES, HEADER_6699_BYTES, SUFFIX_BYTES } from './constants.ts'
 import { BadPrefixError, FrameTooLargeError, MalformedLengthError, type FrameError } from './errors.ts'
 import { MIN_LENGTH_55AA, MIN_LENGTH_6699 } from './header.ts'
@@ -47,6 +47,9 @@ export class Deframer {
   #buf: Uint8Array = new Uint8Array(0)
   #start = 0
   #end = 0
+  // The frames #scan found during the current push. One frame per chunk is the usual case, and
+  // a one-element array literal is about a third of the size of an empty array grown by push().
+  #frames: Uint8Array[] | undefined
 
   /**
    * @param options - maxFrameBytes (default 16384) and an onDiscard callback
@@ -66,6 +69,7 @@ export class Deframer {
 
   /** Drops everything buffered (after a reconnect, for instance). */
   reset(): void {
+    this.#frames = undefined
     this.#buf = new Uint8Array(0)
     this.#start = 0
     this.#end = 0
@@ -80,28 +84,35 @@ export class Deframer {
    */
   push(chunk: Uint8Array): Uint8Array[] {
     assertBytes(chunk, 'chunk')
-    chunk = plainBytes(chunk)
-    const frames: Uint8Array[] = []
-    if (chunk.length === 0) return frames
+    // A Buffer (or other subclass) is fine as it is: the chunk is only read, and every frame
+    // and the kept tail are copied out of it with set(), never with slice().
+    if (chunk.length === 0) return []
+    this.#frames = undefined // in case an onDiscard callback threw during the last push
     // Fast path: nothing buffered, so scan the caller's chunk directly and copy only frames
     // and the leftover tail.
     if (this.#end === this.#start) {
-      const used = this.#scan(chunk, 0, chunk.length, frames)
+      const used = this.#scan(chunk, 0, chunk.length)
       if (used < chunk.length) this.#keep(chunk.subarray(used))
-      return frames
+      return this.#takeFrames()
     }
     this.#append(chunk)
-    this.#start = this.#scan(this.#buf, this.#start, this.#end, frames)
+    this.#start = this.#scan(this.#buf, this.#start, this.#end)
     if (this.#start === this.#end) {
       this.#start = this.#end = 0
       // Do not hold on to the memory of one huge chunk forever.
       if (this.#buf.length > 2 * this.#maxFrameBytes) this.#buf = new Uint8Array(0)
     }
-    return frames
+    return this.#takeFrames()
   }
 
-  /** Takes frames out of `b[from:to]`; returns the offset of the first unconsumed byte. */
-  #scan(b: Uint8Array, from: number, to: number, frames: Uint8Array[]): number {
+  #takeFrames(): Uint8Array[] {
+    const frames = this.#frames
+    this.#frames = undefined
+    return frames ?? []
+  }
+
+  /** Takes frames out of `b[from:to]` into #frames; returns the offset of the first unconsumed byte. */
+  #scan(b: Uint8Array, from: number, to: number): number {
     let at = from
     while (to - at >= 4) {
       const p = findPrefix(b, at, to)
@@ -130,10 +141,12 @@ export class Deframer {
         continue
       }
       if (to - at < total) return at
-      // A pooled copy (allocBytes): slice() would allocate a fresh typed array per frame.
+      // A pooled copy (allocBytes): slice() would allocate a fresh typed array per frame. A
+      // chunk that is exactly one frame (the usual read) is copied without a view of it.
       const frame = allocBytes(total)
-      frame.set(b.subarray(at, at + total))
-      frames.push(frame)
+      frame.set(at === 0 && total === b.length ? b : b.subarray(at, at + total))
+      if (this.#frames === undefined) this.#frames = [frame]
+      else this.#frames.push(frame)
       at += total
     }
     return at

@@ -5,9 +5,9 @@ import { assertBytes, defaultRandom, isBytes, randomBytes } from '@tuya/crypto'
 import { hasVersionPrefix, plainBytes } from './bytes.ts'
 import { NO_VERSION_HEADER_CMDS } from './commands.ts'
 import { IV_BYTES, VERSION_HEADER_BYTES } from './constants.ts'
-import { serializeJson, textToBytes } from './json.ts'
+import { serializeJson } from './json.ts'
 import { resolveKey } from './keys.ts'
-import { EMPTY } from './payload.ts'
+import { EMPTY, type Body } from './payload.ts'
 import { protocolFor, type Protocol } from './protocols.ts'
 import type { Direction, EncodeFrameOptions } from './types.ts'
 import { checkDirection, checkOptions, checkU32 } from './validate.ts'
@@ -38,9 +38,13 @@ export function encodeFrame(options: EncodeFrameOptions): Uint8Array {
   else if (options.retcode !== undefined) throw new TypeError("options.retcode is only sent by devices: use direction: 'fromDevice'")
   if (options.encrypt !== undefined && typeof options.encrypt !== 'boolean') throw new TypeError('options.encrypt must be a boolean')
   const key = resolveKey(options.key, 'options.key')
-  const payload = payloadBytes(options.payload)
+  const payload = payloadBody(options.payload)
   const header = chooseHeader(proto, direction, cmd, options.header)
-  const sealed = proto.payload.seal({ cmd, direction, payload, header, key, encrypt: options.encrypt })
+  // A shared result object: read it before anything else runs, then let go of its arrays.
+  const sealed = proto.payload.seal(cmd, direction, payload, header, key, options.encrypt)
+  const { head, body } = sealed
+  sealed.head = undefined
+  sealed.body = EMPTY
   let iv: Uint8Array | undefined
   if (proto.frame.hasIv) {
     if (options.iv !== undefined) {
@@ -50,31 +54,35 @@ export function encodeFrame(options: EncodeFrameOptions): Uint8Array {
       iv = options.random === undefined ? pooledIv() : randomBytes(IV_BYTES, options.random)
     }
   }
-  return proto.frame.encode(seq, cmd, retcode, sealed.head, sealed.body, key, iv)
+  return proto.frame.encode(seq, cmd, retcode, head, body, key, iv)
 }
 
 // IVs are public (they travel in clear), so the default source can be drawn in bulk:
 // one getRandomValues call per 341 frames instead of one per frame (~3 us each on Node 20).
-// Every 12-byte slice is used exactly once; an injected `random` is always called directly.
+// Every 12 bytes of the pool are used exactly once, copied into a scratch IV that the frame
+// layer only reads (copies into the frame, passes to the cipher); an injected `random` is
+// always called directly.
 const IV_POOL_BYTES = 341 * IV_BYTES
 let ivPool: Uint8Array = new Uint8Array(0)
 let ivPoolAt = 0
+const ivScratch = new Uint8Array(IV_BYTES)
 
 function pooledIv(): Uint8Array {
   if (ivPoolAt + IV_BYTES > ivPool.length) {
     ivPool = randomBytes(IV_POOL_BYTES, defaultRandom)
     ivPoolAt = 0
   }
-  const iv = ivPool.subarray(ivPoolAt, ivPoolAt + IV_BYTES)
+  for (let i = 0; i < IV_BYTES; i++) ivScratch[i] = ivPool[ivPoolAt + i]!
   ivPoolAt += IV_BYTES
-  return iv
+  return ivScratch
 }
 
-function payloadBytes(payload: EncodeFrameOptions['payload']): Uint8Array {
+/** The payload as bytes, or as text that the layers below encode as UTF-8 where it goes. */
+function payloadBody(payload: EncodeFrameOptions['payload']): Body {
   if (payload === undefined) return EMPTY
-  if (typeof payload === 'string') return textToBytes(payload)
+  if (typeof payload === 'string') return payload
   if (isBytes(payload)) return plainBytes(payload)
-  return textToBytes(serializeJson(payload, 'options.payload'))
+  return serializeJson(payload, 'options.payload')
 }
 
 function chooseHeader(proto: Protocol, direction: Direction, cmd: number, option: EncodeFrameOptions['header']): Uint8Array | undefined {

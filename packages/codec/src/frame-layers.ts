@@ -3,17 +3,25 @@
  * HMAC-SHA256, and 6699 with AES-GCM. Each is one object, so the codec picks it from the
  * per-version table instead of branching on the version.
  */
-import { decode55aa, encode55aa } from './frame-55aa.ts'
+import { bodyEnd, bodyStart, decode55aa, encode55aa, type Trailer55aa } from './frame-55aa.ts'
 import { decode6699, encode6699 } from './frame-6699.ts'
-import { needKey } from './payload.ts'
+import { NO_BYTES } from './bytes.ts'
+import { needKey, type Body } from './payload.ts'
 import type { FrameFormat } from './types.ts'
 
-/** What a frame layer found inside one verified frame. */
+/**
+ * What a frame layer found inside one verified frame. The payload layer is `buf[start:end]`
+ * (offsets rather than a view: one object less per frame). decodeFrame gets it in one shared
+ * object, reads it at once and never hands it out.
+ */
 export interface OpenedFrame {
   retcode: number | undefined
   iv: Uint8Array | undefined
-  /** 55AA: the body after the retcode; 6699: the plaintext after the retcode. */
-  inner: Uint8Array
+  /** 55AA: the frame itself; 6699: the decrypted plaintext. */
+  buf: Uint8Array
+  /** 55AA: where the body starts after the retcode; 6699: where the plaintext does. */
+  start: number
+  end: number
 }
 
 /** Framing and integrity of one frame kind. */
@@ -23,9 +31,24 @@ export interface FrameLayer {
   readonly isKeyed: boolean
   /** Each frame carries a 12-byte IV. */
   readonly hasIv: boolean
-  encode(seq: number, cmd: number, retcode: number | undefined, head: Uint8Array | undefined, body: Uint8Array, key: Uint8Array | undefined, iv: Uint8Array | undefined): Uint8Array
-  /** `bytes` is exactly one frame whose length field was already checked. */
+  encode(seq: number, cmd: number, retcode: number | undefined, head: Uint8Array | undefined, body: Body, key: Uint8Array | undefined, iv: Uint8Array | undefined): Uint8Array
+  /**
+   * `bytes` is exactly one frame whose length field was already checked.
+   * @returns the shared result, valid until the next decode
+   */
   decode(bytes: Uint8Array, hasRetcode: boolean, key: Uint8Array | undefined): OpenedFrame
+}
+
+const OPENED: OpenedFrame = { retcode: undefined, iv: undefined, buf: NO_BYTES, start: 0, end: 0 }
+
+function open55aa(bytes: Uint8Array, hasRetcode: boolean, trailer: Trailer55aa, macKey: Uint8Array | undefined): OpenedFrame {
+  const retcode = decode55aa(bytes, hasRetcode, trailer, macKey)
+  OPENED.retcode = retcode
+  OPENED.iv = undefined
+  OPENED.buf = bytes
+  OPENED.start = bodyStart(hasRetcode)
+  OPENED.end = bodyEnd(bytes.length, trailer)
+  return OPENED
 }
 
 /** 55AA frames with a CRC32 trailer (3.1-3.3, UDP 6666/6667). */
@@ -34,10 +57,7 @@ export const crcFrames: FrameLayer = {
   isKeyed: false,
   hasIv: false,
   encode: (seq, cmd, retcode, head, body) => encode55aa(seq, cmd, retcode, head, body, 'crc', undefined),
-  decode(bytes, hasRetcode) {
-    const { retcode, body } = decode55aa(bytes, hasRetcode, 'crc', undefined)
-    return { retcode, iv: undefined, inner: body }
-  },
+  decode: (bytes, hasRetcode) => open55aa(bytes, hasRetcode, 'crc', undefined),
 }
 
 /** 55AA frames with an HMAC-SHA256 trailer (3.4). */
@@ -46,10 +66,7 @@ export const hmacFrames: FrameLayer = {
   isKeyed: true,
   hasIv: false,
   encode: (seq, cmd, retcode, head, body, key) => encode55aa(seq, cmd, retcode, head, body, 'hmac', needKey(key, 'compute the 3.4 HMAC trailer')),
-  decode(bytes, hasRetcode, key) {
-    const { retcode, body } = decode55aa(bytes, hasRetcode, 'hmac', needKey(key, 'verify the 3.4 HMAC trailer'))
-    return { retcode, iv: undefined, inner: body }
-  },
+  decode: (bytes, hasRetcode, key) => open55aa(bytes, hasRetcode, 'hmac', needKey(key, 'verify the 3.4 HMAC trailer')),
 }
 
 /** 6699 frames sealed with AES-GCM (3.5). */
@@ -58,7 +75,5 @@ export const gcmFrames: FrameLayer = {
   isKeyed: true,
   hasIv: true,
   encode: (seq, cmd, retcode, head, body, key, iv) => encode6699(seq, cmd, retcode, head, body, needKey(key, 'encrypt a 3.5 frame'), iv!),
-  decode(bytes, hasRetcode, key) {
-    return decode6699(bytes, hasRetcode, needKey(key, 'decrypt a 3.5 frame'))
-  },
+  decode: (bytes, hasRetcode, key) => decode6699(bytes, hasRetcode, needKey(key, 'decrypt a 3.5 frame'), OPENED),
 }

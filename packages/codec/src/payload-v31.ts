@@ -4,9 +4,11 @@
  */
 import { aesEcbDecrypt, aesEcbEncrypt, md5 } from '@tuya/crypto'
 import { base64Decode, base64Encode } from './base64.ts'
-import { ascii, startsWith, writeHexAscii } from './bytes.ts'
+import { ascii, NO_BYTES, startsWith, view, writeHexAscii } from './bytes.ts'
 import { CMD } from './commands.ts'
-import { EMPTY, needKey, type Opened, type PayloadCodec, type SealInput, type Sealed } from './payload.ts'
+import type { Direction } from './types.ts'
+import { textToBytes } from './json.ts'
+import { needKey, opened, sealed, type PayloadCodec } from './payload.ts'
 
 const V31 = ascii('3.1')
 const DATA = ascii('data=')
@@ -28,33 +30,32 @@ function writeSignature(out: Uint8Array, b64: Uint8Array, key: Uint8Array): void
 }
 
 /** Which 3.1 payloads are encrypted unless the caller says otherwise. */
-function encryptsByDefault(cmd: number, input: SealInput): boolean {
+function encryptsByDefault(cmd: number, direction: Direction): boolean {
   // Clients encrypt only CONTROL (tinytuya, tuyapi); devices also encrypt STATUS pushes (§8.3).
-  return cmd === CMD.CONTROL || (input.direction === 'fromDevice' && cmd === CMD.STATUS)
+  return cmd === CMD.CONTROL || (direction === 'fromDevice' && cmd === CMD.STATUS)
 }
 
 /** The 3.1 payload codec. */
 export const payloadV31: PayloadCodec = {
   allowsHeader: false,
-  seal(input: SealInput): Sealed {
-    const { payload } = input
-    if (payload.length === 0) return { head: undefined, body: EMPTY }
-    if (!(input.encrypt ?? encryptsByDefault(input.cmd, input))) return { head: undefined, body: payload }
-    const key = needKey(input.key, 'encrypt a 3.1 payload')
-    const b64 = base64Encode(aesEcbEncrypt(key, payload))
+  seal(cmd, direction, payload, _header, key, encrypt) {
+    if (payload.length === 0) return sealed(undefined, NO_BYTES)
+    if (!(encrypt ?? encryptsByDefault(cmd, direction))) return sealed(undefined, payload)
+    const k = needKey(key, 'encrypt a 3.1 payload')
+    const b64 = base64Encode(aesEcbEncrypt(k, typeof payload === 'string' ? textToBytes(payload) : payload))
     const body = new Uint8Array(PREAMBLE_BYTES + b64.length)
     body.set(V31, 0)
-    writeSignature(body, b64, key)
+    writeSignature(body, b64, k)
     body.set(b64, PREAMBLE_BYTES)
-    return { head: undefined, body }
+    return sealed(undefined, body)
   },
-  open(inner: Uint8Array, key: Uint8Array | undefined): Opened {
-    if (inner.length >= PREAMBLE_BYTES && startsWith(inner, V31)) {
+  open(buf, start, end, key) {
+    if (end - start >= PREAMBLE_BYTES && startsWith(buf, V31, start, end)) {
       // The signature is not checked, like every reference client (§6.1); CRC covers transit.
-      const plain = aesEcbDecrypt(needKey(key, 'decrypt a 3.1 encrypted payload'), base64Decode(inner.subarray(PREAMBLE_BYTES)))
-      return { payload: plain, header: undefined, isEncrypted: true }
+      const plain = aesEcbDecrypt(needKey(key, 'decrypt a 3.1 encrypted payload'), base64Decode(buf, start + PREAMBLE_BYTES, end))
+      return opened(plain, undefined, true)
     }
     // Plain JSON, an empty acknowledgement, or a clear-text error text.
-    return { payload: inner, header: undefined, isEncrypted: false }
+    return opened(view(buf, start, end), undefined, false)
   },
 }

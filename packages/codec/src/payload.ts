@@ -1,31 +1,25 @@
 /**
  * The payload layer shared by the per-version codecs: what sits between the frame header
  * (and retcode) and the trailer, or inside the 6699 GCM plaintext after the retcode.
+ *
+ * Both directions hand their results over in one reused object per direction instead of a
+ * fresh one per frame: encodeFrame and decodeFrame read it at once, before anything else can
+ * run, and it never reaches a caller.
  */
-import { hasVersionPrefix } from './bytes.ts'
+import { hasVersionPrefixAt, NO_BYTES, view } from './bytes.ts'
 import { VERSION_HEADER_BYTES } from './constants.ts'
 import type { Direction } from './types.ts'
 
-/** Input of {@link PayloadCodec.seal}. */
-export interface SealInput {
-  cmd: number
-  direction: Direction
-  /** The application payload (JSON text, error text, handshake material). */
-  payload: Uint8Array
-  /** The 15-byte version/source header to put in front of it, if any. */
-  header: Uint8Array | undefined
-  key: Uint8Array | undefined
-  /** Caller's override of the version's encryption rule. */
-  encrypt: boolean | undefined
-}
+/** An application payload on its way out: bytes, or text still to be encoded as UTF-8. */
+export type Body = Uint8Array | string
 
-/** Output of {@link PayloadCodec.seal}: `head` then `body`, as the frame layer should carry them. */
+/** What {@link PayloadCodec.seal} gives the frame layer: `head` then `body`. */
 export interface Sealed {
   head: Uint8Array | undefined
-  body: Uint8Array
+  body: Body
 }
 
-/** Output of {@link PayloadCodec.open}. */
+/** What {@link PayloadCodec.open} found. */
 export interface Opened {
   payload: Uint8Array
   header: Uint8Array | undefined
@@ -36,23 +30,49 @@ export interface Opened {
 export interface PayloadCodec {
   /** Whether a 15-byte header may be put in front of payloads at all (3.1: never). */
   readonly allowsHeader: boolean
-  seal(input: SealInput): Sealed
   /**
-   * @param inner - 55AA: the body after the retcode; 6699: the plaintext after the retcode
-   * @param isHandshake - 3.4/3.5 cmd 3/4/5: return the decrypted bytes raw, never header-stripped
+   * @param payload - the application payload (JSON text, error text, handshake material)
+   * @param header - the 15-byte version/source header to put in front of it, if any
+   * @param encrypt - the caller's override of the version's encryption rule
+   * @returns the shared {@link Sealed} result, valid until the next seal
    */
-  open(inner: Uint8Array, key: Uint8Array | undefined, isHandshake: boolean): Opened
+  seal(cmd: number, direction: Direction, payload: Body, header: Uint8Array | undefined, key: Uint8Array | undefined, encrypt: boolean | undefined): Sealed
+  /**
+   * @param buf - holds the payload layer in `buf[start:end]` (55AA: the body after the
+   *   retcode; 6699: the plaintext after the retcode)
+   * @param isHandshake - 3.4/3.5 cmd 3/4/5: return the decrypted bytes raw, never header-stripped
+   * @returns the shared {@link Opened} result, valid until the next open
+   */
+  open(buf: Uint8Array, start: number, end: number, key: Uint8Array | undefined, isHandshake: boolean): Opened
 }
 
 /** A shared empty payload (never handed to callers to mutate: only read). */
-export const EMPTY = new Uint8Array(0)
+export const EMPTY = NO_BYTES
 
-/** Drops a leading 15-byte version/source header, detected by content (PROTOCOL.md §5.2). */
-export function splitHeader(p: Uint8Array, isEncrypted: boolean): Opened {
-  if (hasVersionPrefix(p, VERSION_HEADER_BYTES)) {
-    return { payload: p.subarray(VERSION_HEADER_BYTES), header: p.subarray(0, VERSION_HEADER_BYTES), isEncrypted }
+const SEALED: Sealed = { head: undefined, body: NO_BYTES }
+const OPENED: Opened = { payload: NO_BYTES, header: undefined, isEncrypted: false }
+
+/** Fills the shared seal result. */
+export function sealed(head: Uint8Array | undefined, body: Body): Sealed {
+  SEALED.head = head
+  SEALED.body = body
+  return SEALED
+}
+
+/** Fills the shared open result. */
+export function opened(payload: Uint8Array, header: Uint8Array | undefined, isEncrypted: boolean): Opened {
+  OPENED.payload = payload
+  OPENED.header = header
+  OPENED.isEncrypted = isEncrypted
+  return OPENED
+}
+
+/** Drops a leading 15-byte version/source header of `p[start:end]`, detected by content (PROTOCOL.md §5.2). */
+export function splitHeader(p: Uint8Array, start: number, end: number, isEncrypted: boolean): Opened {
+  if (hasVersionPrefixAt(p, start, end, VERSION_HEADER_BYTES)) {
+    return opened(view(p, start + VERSION_HEADER_BYTES, end), p.subarray(start, start + VERSION_HEADER_BYTES), isEncrypted)
   }
-  return { payload: p, header: undefined, isEncrypted }
+  return opened(view(p, start, end), undefined, isEncrypted)
 }
 
 /** Throws the TypeError for a key that the operation needs but the caller did not pass. */

@@ -49,7 +49,7 @@ export interface DecodedFrame extends FrameHeader {
   iv?: Uint8Array
   /** Whether the payload travelled encrypted (false: 3.1 plaintext, clear-text error texts). */
   isEncrypted: boolean
-  /** The application payload: decrypted, header stripped. Empty = an acknowledgement. */
+  /** The application payload: decrypted, header stripped. Empty = an acknowledgement (a shared, frozen empty array). */
   payload: Uint8Array
   /** The payload as text when it is valid UTF-8 (JSON, or an error text such as `data format error`). */
   text?: string

@@ -13,7 +13,7 @@ import { hex, loadVector, runs } from './helpers.ts'
 function seal(key: Uint8Array, iv: Uint8Array, aad: Uint8Array, parts: Uint8Array[]): Uint8Array {
   const n = parts.reduce((s, p) => s + p.length, 0)
   const out = new Uint8Array(n + 16)
-  gcmSealInto(key, iv, aad, parts, out, 0)
+  gcmSealInto(key, iv, aad, concatBytes(...parts), out, 0)
   return out
 }
 

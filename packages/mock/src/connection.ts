@@ -5,10 +5,10 @@
  * connection, silent drops for frames that fail authentication (§18.29), close on framing
  * errors, the seq rules of §12.
  */
-import { Deframer, commandName, decodeFrame, encodeFrame, readFrameHeader, type DecodedFrame, type FrameHeader, type KeyInput } from '@tuya/codec'
+import { Deframer, commandName, decodeFrame, encodeFrame, readFrameHeader, type DecodedFrame, type DecodeFrameOptions, type FrameHeader, type KeyInput } from '@tuya/codec'
 import { createSession, type Session } from '@tuya/session'
 import { encodeDeviceFrame, type OutFrame } from './frames.ts'
-import { handleCommand, StatusReplyCache, type HandlerContext, type PushRequest } from './handlers.ts'
+import { handleCommand, StatusReplyCache, type HandlerContext, type PushRequest, type Request } from './handlers.ts'
 import { randomSeqStart, type ResolvedConfig } from './options.ts'
 import type { DpStore } from './state.ts'
 import type { CloseReason, MockDeviceEventDetails, MockDeviceEventType, MockFaults } from './types.ts'
@@ -69,6 +69,14 @@ export class DeviceConnection {
   #framesReceived = 0
   #preHandshakeFrames = 0
   #badFrame: Error | undefined
+  // Reused for every frame (each is only read while that frame is handled): the outputs of
+  // receive(), the header of the frame at hand, the request given to the handlers, and the
+  // decode options (local key before a 3.4/3.5 handshake, then the session key).
+  readonly #out: ConnectionOutput[] = []
+  readonly #header: FrameHeader = { format: '55aa', seq: 0, cmd: 0, length: 0, byteLength: 0 }
+  readonly #request: Request = { cmd: 0, seq: 0, json: undefined }
+  readonly #localKeyOptions: DecodeFrameOptions
+  #dataOptions: DecodeFrameOptions
 
   /**
    * @param id - connection id (for events)
@@ -79,6 +87,9 @@ export class DeviceConnection {
     this.#shared = shared
     this.#handlerContext = { config: shared.config, store: shared.store, now: shared.config.now, statusReplies: new StatusReplyCache() }
     this.#nextSeq = shared.config.seqStart ?? (shared.config.profile.seqMode === 'counter' ? randomSeqStart(shared.config.random) : 0)
+    const { version, localKey, maxFrameBytes } = shared.config
+    this.#localKeyOptions = { version, key: localKey, direction: 'toDevice', maxFrameBytes }
+    this.#dataOptions = this.#localKeyOptions
     this.#deframer = new Deframer({
       maxFrameBytes: shared.config.maxFrameBytes,
       onDiscard: (info) => {
@@ -104,11 +115,14 @@ export class DeviceConnection {
 
   /**
    * Handles bytes read from the socket.
-   * @param chunk - received bytes
-   * @returns what to do, in order
+   * @param chunk - received bytes (a Node Buffer is fine: the Deframer copies frames out of it)
+   * @returns what to do, in order: one array reused by every call, valid until the next
    */
   receive(chunk: Uint8Array): ConnectionOutput[] {
-    const out: ConnectionOutput[] = []
+    const out = this.#out
+    // Emptied by pop(), which keeps the array's storage; `length = 0` would drop it, and a
+    // fresh array grows a 16-slot store on its first push (~180 bytes per call either way).
+    while (out.length > 0) out.pop()
     if (this.#isClosed) return out
     const frames = this.#deframer.push(chunk)
     for (const frame of frames) {
@@ -142,7 +156,7 @@ export class DeviceConnection {
   #receiveFrame(frame: Uint8Array, out: ConnectionOutput[]): void {
     let header: FrameHeader
     try {
-      header = readFrameHeader(frame)
+      header = readFrameHeader(frame, this.#header)
     } catch (error) {
       this.#badFrame ??= toError(error)
       return
@@ -178,7 +192,7 @@ export class DeviceConnection {
     }
     // Check the frame under the local key first: one that fails is dropped without a word.
     try {
-      decodeFrame(frame, { version: config.version, key: config.localKey, direction: 'toDevice', maxFrameBytes: config.maxFrameBytes })
+      decodeFrame(frame, this.#localKeyOptions)
     } catch (error) {
       if (MALFORMED.has(codeOf(error))) this.#close(out, 'bad-frame', 'end')
       else this.#beforeHandshake(out, `${commandName(header.cmd)} failed authentication under the local key`, error)
@@ -193,6 +207,7 @@ export class DeviceConnection {
       this.#nextSeq = this.#session.nextSeq
       for (const event of step.events) {
         this.#sessionKey = event.sessionKey
+        this.#dataOptions = { ...this.#localKeyOptions, key: event.sessionKey }
         out.push(this.#event('handshake', { connectionId: this.id }))
       }
     } catch (error) {
@@ -229,7 +244,7 @@ export class DeviceConnection {
     }
     let decoded: DecodedFrame | undefined
     try {
-      decoded = decodeFrame(frame, { version: config.version, key: this.#sessionKey ?? config.localKey, direction: 'toDevice', maxFrameBytes: config.maxFrameBytes })
+      decoded = decodeFrame(frame, this.#dataOptions)
     } catch (error) {
       const code = codeOf(error)
       if (MALFORMED.has(code)) {
@@ -248,7 +263,12 @@ export class DeviceConnection {
     const json = decoded?.json
     if (this.#shared.hears('command')) out.push(this.#commandEvent(header, decoded))
     if (this.#shared.faults().isSilent === true) return
-    const result = handleCommand(this.#handlerContext, { cmd: header.cmd, seq: header.seq, json })
+    const request = this.#request
+    request.cmd = header.cmd
+    request.seq = header.seq
+    request.json = json
+    const result = handleCommand(this.#handlerContext, request)
+    request.json = undefined
     if (result.ignored !== undefined) out.push(this.#event('dropped', { connectionId: this.id, reason: result.ignored }))
     for (const reply of result.replies) out.push(this.#send(reply, header.seq, 0))
     if (result.change !== undefined && this.#shared.hears('change')) out.push(this.#event('change', { ...result.change, source: 'client' }))
@@ -293,7 +313,7 @@ export class DeviceConnection {
       seq = frame.kind === 'reply' ? requestSeq : 0
     }
     const key: KeyInput = this.#shared.faults().wrongKey ?? this.#sessionKey ?? config.localKey
-    const bytes = encodeDeviceFrame(frame, { profile: config.profile, key, seq, serial, random: config.ivRandom })
+    const bytes = encodeDeviceFrame(frame, config.profile, key, seq, serial, config.ivRandom)
     return { type: 'send', bytes, cmd: frame.cmd, seq }
   }
 

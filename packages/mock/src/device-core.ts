@@ -37,12 +37,20 @@ function event<K extends MockDeviceEventType>(type: K, detail: MockDeviceEventDe
   return { type: 'event', event: { type, detail } as MockEvent }
 }
 
+/** Empties an array with pop(), which keeps its storage (`length = 0` drops it). */
+function empty(array: unknown[]): void {
+  while (array.length > 0) array.pop()
+}
+
 /** The device: shared state, connections and rules, without any I/O. */
 export class DeviceCore {
   readonly config: ResolvedConfig
   readonly store: DpStore
   #faults: MockFaults
-  readonly #connections = new Map<number, { conn: DeviceConnection; info: MockConnectionInfo }>()
+  readonly #connections = new Map<number, { conn: DeviceConnection; info: MockConnectionInfo; touch: CoreAction }>()
+  // Where receive() collects its actions before returning an exact-size copy: an array that
+  // grows from empty allocates a 16-slot store on its first push, more than the actions.
+  readonly #scratch: CoreAction[] = []
   readonly #hears: (type: MockDeviceEventType) => boolean
   #nextId = 1
   #serial: number
@@ -101,7 +109,9 @@ export class DeviceCore {
       }
     }
     const conn = new DeviceConnection(connectionId, { config: this.config, store: this.store, faults: () => this.#faults, hears: this.#hears })
-    this.#connections.set(connectionId, { conn, info })
+    // Its touch action, the same (frozen) object every time: one per frame otherwise.
+    const touch: CoreAction = Object.freeze({ type: 'touch', connectionId })
+    this.#connections.set(connectionId, { conn, info, touch })
     actions.push({ type: 'touch', connectionId })
     return { connectionId, actions }
   }
@@ -109,15 +119,19 @@ export class DeviceCore {
   /**
    * Bytes arrived on a connection.
    * @param connectionId - the connection
-   * @param chunk - received bytes
-   * @returns what to do
+   * @param chunk - received bytes (a Node Buffer as read from the socket is fine)
+   * @returns what to do: a new array each call; its `touch` action is one frozen object per
+   *   connection, shared by all calls
    */
   receive(connectionId: number, chunk: Uint8Array): CoreAction[] {
     const entry = this.#connections.get(connectionId)
     if (entry === undefined) return []
-    const actions: CoreAction[] = []
+    const actions = this.#scratch
+    empty(actions) // in case the last call threw
     this.#process(connectionId, entry.conn.receive(chunk), actions)
-    return actions
+    const result = actions.slice()
+    empty(actions)
+    return result
   }
 
   /**
@@ -179,7 +193,7 @@ export class DeviceCore {
     // One serial per report, whichever connections it goes to (§5: per-origin counter).
     const serial = this.#serial
     this.#serial = (this.#serial + 1) >>> 0
-    for (const [id, { conn }] of this.#connections) this.#process(id, conn.encodePush(push, serial), actions)
+    for (const { conn, info } of this.#connections.values()) this.#process(info.connectionId, conn.encodePush(push, serial), actions)
   }
 
   #closeConnection(connectionId: number, reason: CloseReason, mode: 'end' | 'destroy'): CoreAction[] {
@@ -201,7 +215,7 @@ export class DeviceCore {
           actions.push(...this.#closeConnection(connectionId, output.reason, output.mode))
           break
         case 'touch':
-          actions.push({ type: 'touch', connectionId })
+          actions.push(this.#connections.get(connectionId)?.touch ?? { type: 'touch', connectionId })
           break
         case 'push':
           this.#broadcast(output.push, actions)

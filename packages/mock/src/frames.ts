@@ -3,7 +3,7 @@
  * The device conventions live here: which frames real 3.1/3.2 firmware sends in clear,
  * which header a push carries, the source-header serial.
  */
-import { encodeFrame, type KeyInput } from '@tuya/codec'
+import { encodeFrame, type EncodeFrameOptions, type KeyInput } from '@tuya/codec'
 import type { RandomSource } from '@tuya/crypto'
 import type { VersionProfile } from './profiles.ts'
 
@@ -21,17 +21,6 @@ export interface OutFrame {
   isError?: boolean
 }
 
-/** How to encode one frame on a given connection. */
-export interface EncodeContext {
-  profile: VersionProfile
-  key: KeyInput
-  seq: number
-  /** Serial of the source header (pushes only). */
-  serial: number
-  /** Source of the 3.5 IV; undefined = the codec's default. */
-  random: RandomSource | undefined
-}
-
 function writeU32(b: Uint8Array, at: number, n: number): void {
   b[at] = n >>> 24
   b[at + 1] = n >>> 16
@@ -43,15 +32,16 @@ function writeU32(b: Uint8Array, at: number, n: number): void {
  * The source header a device puts in front of pushes: "3.x" || crc(0) || serial || origin(1) (§5).
  * @param version - protocol version string ("3.3", "3.4", "3.5": three ASCII characters)
  * @param serial - per-origin report counter
- * @returns 15 bytes
+ * @param into - 15 bytes to write it into (default: a new array)
+ * @returns the 15 bytes
  */
-export function sourceHeader(version: string, serial: number): Uint8Array {
-  const header = new Uint8Array(15)
-  for (let i = 0; i < 3; i++) header[i] = version.charCodeAt(i)
+export function sourceHeader(version: string, serial: number, into: Uint8Array = new Uint8Array(15)): Uint8Array {
+  for (let i = 0; i < 3; i++) into[i] = version.charCodeAt(i)
   // Bytes 3-6: the crc field, 0 on devices.
-  writeU32(header, 7, serial >>> 0)
-  writeU32(header, 11, 1)
-  return header
+  writeU32(into, 3, 0)
+  writeU32(into, 7, serial >>> 0)
+  writeU32(into, 11, 1)
+  return into
 }
 
 function payloadText(payload: OutFrame['payload']): string {
@@ -60,33 +50,39 @@ function payloadText(payload: OutFrame['payload']): string {
   return typeof payload === 'string' ? payload : JSON.stringify(payload)
 }
 
+// encodeFrame reads its options (and copies the header into the frame) before it returns and
+// keeps neither, so one options object and one source header serve every frame: a device
+// answers each request with an encode, and two fresh objects per frame add up.
+const options: EncodeFrameOptions = { version: '3.3', key: undefined, direction: 'fromDevice', seq: 0, cmd: 0, payload: '', retcode: 0, header: false, encrypt: undefined, random: undefined }
+const sourceScratch = new Uint8Array(15)
+
 /**
  * Encodes one device frame for the connection's version, key and sequence number.
  * @param frame - what to send
- * @param ctx - version profile, key, seq, serial, randomness
+ * @param profile - the version profile
+ * @param key - the key to seal it with (local or session key)
+ * @param seq - its sequence number
+ * @param serial - the source-header serial (pushes only)
+ * @param random - source of the 3.5 IV; undefined = the codec's default
  * @returns the complete frame bytes
  */
-export function encodeDeviceFrame(frame: OutFrame, ctx: EncodeContext): Uint8Array {
+export function encodeDeviceFrame(frame: OutFrame, profile: VersionProfile, key: KeyInput, seq: number, serial: number, random: RandomSource | undefined): Uint8Array {
   // The codec encodes the text as UTF-8 (empty text: an empty payload, an acknowledgement).
   const text = payloadText(frame.payload)
   const isEmpty = text.length === 0
-  const { profile } = ctx
   // 3.1 firmware sends replies and errors as plaintext and only pushes in the signed,
   // encrypted form (v31_resp_dp_query, v31_push_status); 3.2 firmware sends its error texts
   // unencrypted (v32_resp_dp_query_error_cleartext).
   const isClear = !isEmpty && (profile.isV31 ? frame.kind !== 'push' : frame.isError === true && profile.hasClearErrors)
-  const header = isClear || isEmpty || frame.header === 'none' ? false : frame.header === 'version' ? true : sourceHeader(profile.version, ctx.serial)
-  return encodeFrame({
-    version: profile.version,
-    key: ctx.key,
-    direction: 'fromDevice',
-    seq: ctx.seq,
-    cmd: frame.cmd,
-    payload: text,
-    retcode: frame.retcode,
-    header,
-    // undefined: the codec's rule for the command
-    encrypt: isClear ? false : profile.isV31 && !isEmpty ? true : undefined,
-    random: ctx.random,
-  })
+  options.version = profile.version
+  options.key = key
+  options.seq = seq
+  options.cmd = frame.cmd
+  options.payload = text
+  options.retcode = frame.retcode
+  options.header = isClear || isEmpty || frame.header === 'none' ? false : frame.header === 'version' ? true : sourceHeader(profile.version, serial, sourceScratch)
+  // undefined: the codec's rule for the command
+  options.encrypt = isClear ? false : profile.isV31 && !isEmpty ? true : undefined
+  options.random = random
+  return encodeFrame(options)
 }

@@ -56,29 +56,33 @@ export interface HandlerResult {
 }
 
 /**
- * Status replies as JSON text, kept while the DPs do not change: a polled device answers the
- * same text again and again, and serialising the DPs (integer-like keys, the slow case of
- * JSON.stringify) is the dearest part of a reply after the crypto.
+ * Status replies, kept while the DPs do not change: a polled device answers the same text
+ * again and again, and serialising the DPs (integer-like keys, the slow case of
+ * JSON.stringify) is the dearest part of a reply after the crypto. The whole result is kept,
+ * so a repeated query allocates nothing here; results are only read, never changed.
  */
 export class StatusReplyCache {
   #revision = -1
-  #texts = new Map<number, string>()
+  readonly #results = new Map<number, HandlerResult>()
 
   /**
-   * The reply text of `cmd` at DP revision `revision`.
-   * @param build - builds the reply object when the text is not cached yet
+   * The reply of `cmd` cached at DP revision `revision`, if any.
+   * @param cmd - the query command
+   * @param revision - the current DP revision (a different one empties the cache)
    */
-  text(cmd: number, revision: number, build: () => Record<string, unknown>): string {
+  get(cmd: number, revision: number): HandlerResult | undefined {
     if (revision !== this.#revision) {
-      this.#texts = new Map()
+      this.#results.clear()
       this.#revision = revision
+      return undefined
     }
-    let text = this.#texts.get(cmd)
-    if (text === undefined) {
-      text = JSON.stringify(build())
-      this.#texts.set(cmd, text)
-    }
-    return text
+    return this.#results.get(cmd)
+  }
+
+  /** Caches the reply of `cmd` at the revision of the last {@link get}. */
+  set(cmd: number, result: HandlerResult): HandlerResult {
+    this.#results.set(cmd, result)
+    return result
   }
 }
 
@@ -138,7 +142,9 @@ function handleQuery(ctx: HandlerContext, req: Request): HandlerResult {
   // device22 units refuse the normal query (§9); a gateway without DPs of its own has nothing
   // to report without a cid and answers the same way.
   if (config.isDev22 || (config.isGateway && Object.keys(own).length === 0)) return error(req.cmd, ERROR_TEXT.DATA_UNVALID)
-  return reply(req.cmd, ctx.statusReplies.text(req.cmd, store.revision, () => config.profile.statusReply(req.cmd, config.id, own)))
+  const cached = ctx.statusReplies.get(req.cmd, store.revision)
+  if (cached !== undefined) return cached
+  return ctx.statusReplies.set(req.cmd, reply(req.cmd, JSON.stringify(config.profile.statusReply(req.cmd, config.id, own))))
 }
 
 function handleControl(ctx: HandlerContext, req: Request): HandlerResult {
@@ -155,10 +161,10 @@ function handleControl(ctx: HandlerContext, req: Request): HandlerResult {
   if (cid !== undefined && !(config.isGateway && store.has(cid))) return error(req.cmd, ERROR_TEXT.DEVID_NOT_FOUND)
   // null values are device22 reads: the report also has the current value of each listed DP the device has.
   const { written, report } = store.applyControl(dps, cid)
-  const result: HandlerResult = { replies: [ack(req.cmd, config.controlAckRetcode)], pushes: [] }
-  if (report !== undefined) result.pushes.push(cid === undefined ? { dps: report, reason: 'change' } : { dps: report, cid, reason: 'change' })
-  if (written !== undefined) result.change = cid === undefined ? { dps: written } : { dps: written, cid }
-  return result
+  // Built whole, as literals: no array grown by push(), no key added to an existing object.
+  const pushes: PushRequest[] = report === undefined ? [] : [cid === undefined ? { dps: report, reason: 'change' } : { dps: report, cid, reason: 'change' }]
+  const change = written === undefined ? undefined : cid === undefined ? { dps: written } : { dps: written, cid }
+  return { replies: [ack(req.cmd, config.controlAckRetcode)], pushes, change }
 }
 
 function handleUpdateDps(ctx: HandlerContext, req: Request): HandlerResult {

@@ -86,6 +86,26 @@ describe('commands', () => {
     assert.equal(frames[1]!.text, `{"devId":"${c.core.config.id}","dps":{"c":true,"a":2,"b":"new"},"t":1700000000}`)
     assert.deepEqual(c.core.store.get(), { b: 'new', a: 2, c: true })
   })
+  it('every receive returns its own actions; objects reused inside the core never show through', () => {
+    const c = new CoreClient(makeCore({ version: '3.5', dps: { '1': false } }))
+    c.handshake()
+    const first = c.send(16, {})
+    const firstCopy = first.map((a) => ({ ...a }))
+    const firstBytes = writes(first).map(bytesToHex)
+    const second = c.send(13, { protocol: 5, t: 1, data: { dps: { '1': true } } })
+    const third = c.send(16, {})
+    assert.notEqual(first, second)
+    assert.notEqual(second, third)
+    assert.deepEqual(first.map((a) => ({ ...a })), firstCopy)
+    assert.deepEqual(writes(first).map(bytesToHex), firstBytes)
+    assert.deepEqual(second.filter((a) => a.type !== 'event').map((a) => a.type), ['touch', 'write', 'write'])
+    assert.deepEqual(decoded(c, writes(third)).map((f) => (f.json as { dps: unknown }).dps), [{ '1': true }])
+    // Two pushes in a row: each frame carries its own source-header serial.
+    const pushes = [...c.core.setDps({ '1': false }), ...c.core.setDps({ '1': true })]
+    const headers = decoded(c, writes(pushes)).map((f) => bytesToHex(f.header!))
+    // "3.5", crc 0, serial (the CONTROL's push above had serial 0), origin 1
+    assert.deepEqual(headers, ['332e35' + '00000000' + '00000001' + '00000001', '332e35' + '00000000' + '00000002' + '00000001'])
+  })
   it('emits command and change events', () => {
     const c = new CoreClient(makeCore({ version: '3.3', dps: { '1': false } }))
     const actions = c.send(7, { dps: { '1': true } })

@@ -70,9 +70,10 @@ export function listenTcp(address: { host: string; port: number }, handlers: Tcp
     socket.setNoDelay(true)
     const conn = wrap(socket)
     const callbacks = handlers.onConnection(conn)
-    // Hand the core a plain Uint8Array view: a Buffer's slice() is a view, not a copy, and
-    // code below that copies with slice() (codec Deframer, crypto ecbDecrypt) must get copies.
-    socket.on('data', (chunk: Uint8Array) => callbacks.onData(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)))
+    // The Buffer goes to the core as it is: the codec's Deframer only reads it and copies each
+    // frame into a plain Uint8Array, so nothing below ever slice()s a Buffer (whose slice() is
+    // a view, not a copy). Saves a view object per read.
+    socket.on('data', callbacks.onData)
     // Socket errors (ECONNRESET, EPIPE) end in 'close'; the device treats them as a hang-up.
     socket.on('error', () => {})
     socket.on('close', () => {
