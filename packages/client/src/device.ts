@@ -6,45 +6,64 @@
 import type { DpValue, Dps, JsonPayload, ProtocolVersion } from '@tuya/codec'
 import type { CommandSpec, Reply } from './core/command.ts'
 import type { ConnectedDetail, ConnectionState, DpsDetail, EngineEvent } from './core/events.ts'
-import { heartbeatSpec, rawSpec, refreshSpec, setSpec, subdevicesSpec, type CallSettings } from './core/specs.ts'
-import { ClosedError, isConfigurationError, OfflineError } from './errors.ts'
+import { heartbeatSpec, rawSpec, refreshSpec, setSpec, subdevicesSpec } from './core/specs.ts'
+import { ClosedError } from './errors.ts'
 import { DeviceEventTarget } from './events.ts'
-import { parseSubdeviceList, readStatus, type OpsContext } from './operations.ts'
-import { resolveOptions } from './options.ts'
-import { SharedConnection } from './shared.ts'
+import { awaitConnected, parseSubdeviceList, readStatus, type HandleOps } from './operations.ts'
+import { notifyObserver, type HandleObserver } from './observer.ts'
+import { callSettings, resolveOptions } from './options.ts'
+import { SharedConnection, type HandleHooks } from './shared.ts'
 import type { CallOptions, DeviceOptions, RequestOptions, SubdeviceList, UpdatesOptions } from './types.ts'
 import { iterateUpdates } from './updates.ts'
 
 const HANDSHAKE_AND_PUSH_CMDS = new Set([3, 4, 5, 8])
 
+/**
+ * How the connection and the operations reach into handles: module-private objects that the
+ * class fills in once (its static block can use the private members), so that a handle
+ * carries no closures of its own for them.
+ */
+let hooks: HandleHooks<TuyaDevice>
+let ops: HandleOps<TuyaDevice>
+let setObserver: (device: TuyaDevice, observer: HandleObserver | undefined) => void
+
+/** Sets (or with `undefined` removes) the {@link HandleObserver} of a handle (internal: for the fleet). */
+export function observeHandle(device: TuyaDevice, observer: HandleObserver | undefined): void {
+  setObserver(device, observer)
+}
+
 /** A Tuya device (or gateway child) on the LAN. See {@link createDevice}. */
 export class TuyaDevice extends DeviceEventTarget {
-  readonly #shared: SharedConnection
+  readonly #shared: SharedConnection<TuyaDevice>
   readonly #cid: string | undefined
   readonly #isRoot: boolean
   #ends: Set<() => void> | undefined
   #children: Map<string, TuyaDevice> | undefined
   #isClosed = false
-  readonly #ops: OpsContext
-  readonly #receiver: { cid: string | undefined; receive(event: EngineEvent): void }
+  #observer: HandleObserver | undefined
+
+  static {
+    hooks = {
+      deliver: (device, event) => device.#receive(event),
+      // Catch up with changes missed while offline; failures show up as events, not here.
+      resync: (device) => void readStatus(ops, device, device.#cid, undefined).catch(() => {}),
+    }
+    ops = {
+      shared: (device) => device.#shared,
+      call: (device, spec, options) => device.#call(spec, options),
+    }
+    setObserver = (device, observer) => {
+      device.#observer = observer
+    }
+  }
 
   /** @internal use createDevice() or subdevice() */
-  constructor(shared: SharedConnection, cid: string | undefined, isRoot: boolean) {
+  constructor(shared: SharedConnection<TuyaDevice>, cid: string | undefined, isRoot: boolean) {
     super()
     this.#shared = shared
     this.#cid = cid
     this.#isRoot = isRoot
-    this.#ops = {
-      engine: shared.engine,
-      get isGateway() { return shared.isGateway },
-      device22Ids: shared.device22Ids,
-      settings: (options) => this.#settings(options),
-      call: (spec, options) => this.#call(spec, options),
-    }
-    this.#receiver = { cid, receive: (event) => this.#receive(event) }
-    shared.receivers.add(this.#receiver)
-    // Catch up with changes missed while offline; failures show up as events, not here.
-    if (isRoot) shared.onReconnect = () => void readStatus(this.#ops, cid, undefined).catch(() => {})
+    shared.attach(this, isRoot)
   }
 
   /** The device id (the gateway's for a child). */
@@ -60,7 +79,7 @@ export class TuyaDevice extends DeviceEventTarget {
   /** The device speaks the device22 dialect (configured, 3.2, or detected). */
   get isDevice22(): boolean { return this.#shared.engine.isDevice22 }
   /** device22 DP ids known so far (probed or configured): persist them and pass them back as `dpIds`. */
-  get device22DpIds(): readonly string[] { return [...this.#shared.device22Ids] }
+  get device22DpIds(): readonly string[] { return [...(this.#shared.device22Ids ?? [])] }
   /** Children were seen or addressed (or `isGateway` was set). */
   get isGateway(): boolean { return this.#shared.isGateway }
   /** The last connection error, if any. */
@@ -85,38 +104,7 @@ export class TuyaDevice extends DeviceEventTarget {
     if (engine.state === 'online' && this.#shared.lastConnected !== undefined) return Promise.resolve(this.#shared.lastConnected)
     const { signal } = options
     if (signal?.aborted === true) return Promise.reject(signal.reason)
-    const { timeoutMs, failFast } = this.#settings(options)
-    const canReconnect = this.#shared.options.engine.reconnect !== false
-    return new Promise((resolve, reject) => {
-      const cleanup = (): void => {
-        cancel()
-        this.removeEventListener('connected', onConnected)
-        this.removeEventListener('error', onError)
-        signal?.removeEventListener('abort', onAbort)
-      }
-      const onConnected = (event: CustomEvent<ConnectedDetail>): void => { cleanup(); resolve(event.detail) }
-      const onError = (event: CustomEvent<{ error: Error }>): void => {
-        const { error } = event.detail
-        if (isConfigurationError(error) || failFast) {
-          cleanup()
-          reject(error)
-        } else if (!canReconnect) {
-          // No other attempt follows on its own: waiting out timeoutMs would change nothing.
-          cleanup()
-          reject(new OfflineError(`could not connect, and reconnect is false (${error.message})`, { reason: 'no-reconnect', cause: error, deviceId: this.id }))
-        }
-      }
-      const onAbort = (): void => { cleanup(); reject(signal!.reason) }
-      const cancel = this.#shared.options.setTimer(() => {
-        cleanup()
-        const last = engine.lastError
-        reject(new OfflineError(`could not connect within ${timeoutMs} ms${last === undefined ? '' : ` (${last.message})`}`, { reason: 'connect-timeout', cause: last, deviceId: this.id }))
-      }, timeoutMs)
-      this.addEventListener('connected', onConnected)
-      this.addEventListener('error', onError)
-      signal?.addEventListener('abort', onAbort, { once: true })
-      engine.connect()
-    })
+    return awaitConnected(this, this.#shared, callSettings(this.#shared.options, options), signal)
   }
 
   /** Closes the connection and stops reconnecting (a later command connects again). Queued commands reject with OfflineError. */
@@ -131,7 +119,7 @@ export class TuyaDevice extends DeviceEventTarget {
    * @throws TimeoutError, OfflineError, ConnectionLostError, WrongKeyError, DeviceError subclasses, ClosedError, signal.reason
    */
   status(options?: CallOptions): Promise<Dps> {
-    return readStatus(this.#ops, this.#cid, options)
+    return readStatus(ops, this, this.#cid, options)
   }
 
   /**
@@ -148,7 +136,7 @@ export class TuyaDevice extends DeviceEventTarget {
     const options = isSingle ? c : (b as CallOptions | undefined)
     if (typeof dps !== 'object' || dps === null || Array.isArray(dps)) throw new TypeError('dps must be an object of DP id -> value, such as { "1": true }')
     if (Object.keys(dps).length === 0) throw new RangeError('dps must name at least one DP')
-    const reply = await this.#call(setSpec(dps, this.#cid, this.#settings(options)), options)
+    const reply = await this.#call(setSpec(dps, this.#cid, callSettings(this.#shared.options, options)), options)
     return reply.dps ?? {}
   }
 
@@ -159,7 +147,7 @@ export class TuyaDevice extends DeviceEventTarget {
    */
   async refresh(dpIds: readonly (number | string)[], options?: CallOptions): Promise<Dps> {
     if (!Array.isArray(dpIds) || dpIds.length === 0) throw new TypeError('dpIds must be a non-empty array of DP ids, such as [18, 19, 20]')
-    const reply = await this.#call(refreshSpec(dpIds, this.#cid, this.#settings(options)), options)
+    const reply = await this.#call(refreshSpec(dpIds, this.#cid, callSettings(this.#shared.options, options)), options)
     return reply.dps ?? {}
   }
 
@@ -168,7 +156,7 @@ export class TuyaDevice extends DeviceEventTarget {
    * @returns the round-trip time in ms
    */
   async heartbeat(options?: CallOptions): Promise<number> {
-    const settings = this.#settings(options)
+    const settings = callSettings(this.#shared.options, options)
     const started = this.#shared.options.engine.now()
     await this.#call(heartbeatSpec(settings.timeoutMs, settings), options)
     return this.#shared.options.engine.now() - started
@@ -186,7 +174,7 @@ export class TuyaDevice extends DeviceEventTarget {
     if (HANDSHAKE_AND_PUSH_CMDS.has(cmd)) throw new RangeError(`cmd ${cmd} cannot be requested: 3/4/5 are the handshake (the client runs it) and 8 is a device push`)
     const expect = options.expect ?? 'reply'
     if (!['reply', 'collect', 'data', 'write'].includes(expect)) throw new RangeError(`options.expect must be reply, collect, data or write, got ${String(expect)}`)
-    return await this.#call(rawSpec(cmd, payload, expect, options.cid ?? this.#cid, this.#settings(options)), options)
+    return await this.#call(rawSpec(cmd, payload, expect, options.cid ?? this.#cid, callSettings(this.#shared.options, options)), options)
   }
 
   /**
@@ -195,7 +183,7 @@ export class TuyaDevice extends DeviceEventTarget {
    */
   async subdevices(options?: CallOptions): Promise<SubdeviceList> {
     this.#shared.isGateway = true
-    return parseSubdeviceList(await this.#call(subdevicesSpec(this.#settings(options)), options))
+    return parseSubdeviceList(await this.#call(subdevicesSpec(callSettings(this.#shared.options, options)), options))
   }
 
   /**
@@ -242,7 +230,7 @@ export class TuyaDevice extends DeviceEventTarget {
     this.#isClosed = true
     if (this.#ends !== undefined) for (const end of [...this.#ends]) end()
     if (!this.#isRoot) {
-      this.#shared.receivers.delete(this.#receiver)
+      this.#shared.detach(this)
       return
     }
     if (this.#children !== undefined) for (const child of this.#children.values()) await child.close()
@@ -254,15 +242,6 @@ export class TuyaDevice extends DeviceEventTarget {
   /** `await using device = createDevice(…)` closes it at the end of the scope. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close()
-  }
-
-  #settings(options: CallOptions | undefined): CallSettings {
-    const defaults = this.#shared.options
-    const timeoutMs = options?.timeoutMs ?? defaults.timeoutMs
-    if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) throw new RangeError(`options.timeoutMs must be a positive number of ms, got ${String(timeoutMs)}`)
-    const retries = options?.retries ?? 0
-    if (!Number.isInteger(retries) || retries < 0) throw new RangeError(`options.retries must be an integer >= 0, got ${String(retries)}`)
-    return { timeoutMs, retries, failFast: options?.failFast ?? defaults.failFast }
   }
 
   #call(spec: CommandSpec, options: CallOptions | undefined): Promise<Reply> {
@@ -286,6 +265,7 @@ export class TuyaDevice extends DeviceEventTarget {
 
   #receive(event: EngineEvent): void {
     if (this.#isClosed && event.type !== 'state' && event.type !== 'disconnected') return
+    if (this.#observer !== undefined) notifyObserver(this.#observer, event)
     if (!this.hears(event.type)) return
     const { type, ...detail } = event
     this.emit(type, detail as never)
@@ -307,5 +287,5 @@ export class TuyaDevice extends DeviceEventTarget {
  */
 export function createDevice(options: DeviceOptions): TuyaDevice {
   const resolved = resolveOptions(options)
-  return new TuyaDevice(new SharedConnection(resolved), resolved.cid, true)
+  return new TuyaDevice(new SharedConnection(resolved, hooks), resolved.cid, true)
 }

@@ -1,23 +1,68 @@
 /**
- * The multi-step commands of the handle: status (with the device22 detection and DP-id
- * probing of PROTOCOL.md §9), and the parsing of the sub-device list.
+ * The multi-step operations of the handle: waiting for a connection, status (with the
+ * device22 detection and DP-id probing of PROTOCOL.md §9), and the parsing of the sub-device list.
  */
 import { DataUnvalidError, type Dps } from '@tuya/codec'
 import type { CommandSpec, Reply } from './core/command.ts'
-import type { Engine } from './core/engine.ts'
 import { device22Spec, statusSpec, type CallSettings } from './core/specs.ts'
 import { DEVICE22_PROBE_RANGES, TRAITS } from './core/traits.ts'
-import { TimeoutError } from './errors.ts'
+import type { ConnectedDetail } from './core/events.ts'
+import { isConfigurationError, OfflineError, TimeoutError } from './errors.ts'
+import type { DeviceEventTarget } from './events.ts'
+import { callSettings } from './options.ts'
+import type { SharedConnection } from './shared.ts'
 import type { CallOptions, SubdeviceList } from './types.ts'
 
-/** What the operations need from a handle. */
-export interface OpsContext {
-  engine: Engine
-  isGateway: boolean
-  /** device22 DP ids found so far (shared by every handle of the connection). */
-  device22Ids: Set<string>
-  settings(options: CallOptions | undefined): CallSettings
-  call(spec: CommandSpec, options: CallOptions | undefined): Promise<Reply>
+/**
+ * What the operations need of a handle `H`: one object for every handle of the handle class
+ * (rather than closures made for each handle).
+ */
+export interface HandleOps<H> {
+  /** The connection the handle belongs to (engine, gateway flag, device22 DP ids). */
+  shared(handle: H): SharedConnection
+  call(handle: H, spec: CommandSpec, options: CallOptions | undefined): Promise<Reply>
+}
+
+/**
+ * Starts connecting and waits for the handle's `connected` event (`connect()`): rejects at once
+ * on a wrong key or version (on any failed attempt with `failFast`, or when no reconnect
+ * follows), at `timeoutMs`, or on abort.
+ */
+export function awaitConnected(target: DeviceEventTarget, shared: SharedConnection, settings: CallSettings, signal: AbortSignal | undefined): Promise<ConnectedDetail> {
+  const { engine } = shared
+  const { timeoutMs, failFast } = settings
+  const { deviceId } = engine.config
+  const canReconnect = engine.config.reconnect !== false
+  return new Promise((resolve, reject) => {
+    const cleanup = (): void => {
+      cancel()
+      target.removeEventListener('connected', onConnected)
+      target.removeEventListener('error', onError)
+      signal?.removeEventListener('abort', onAbort)
+    }
+    const onConnected = (event: CustomEvent<ConnectedDetail>): void => { cleanup(); resolve(event.detail) }
+    const onError = (event: CustomEvent<{ error: Error }>): void => {
+      const { error } = event.detail
+      if (isConfigurationError(error) || failFast) {
+        cleanup()
+        reject(error)
+      } else if (!canReconnect) {
+        // No other attempt follows on its own: waiting out timeoutMs would change nothing.
+        cleanup()
+        reject(new OfflineError(`could not connect, and reconnect is false (${error.message})`, { reason: 'no-reconnect', cause: error, deviceId }))
+      }
+    }
+    const onAbort = (): void => { cleanup(); reject(signal!.reason) }
+    const cancel = shared.options.setTimer(() => {
+      cleanup()
+      const last = engine.lastError
+      reject(new OfflineError(`could not connect within ${timeoutMs} ms${last === undefined ? '' : ` (${last.message})`}`, { reason: 'connect-timeout', cause: last, deviceId }))
+    }, timeoutMs)
+    target.addEventListener('connected', onConnected)
+    target.addEventListener('error', onError)
+    signal?.addEventListener('abort', onAbort, { once: true })
+    engine.connect()
+  })
 }
 
 /** DP ids per device22 query once known (keeps the JSON well under ~255 bytes, §9). */
@@ -29,50 +74,53 @@ const DEVICE22_CHUNK = 15
  * first time.
  * @returns the DPs the device reported
  */
-export async function readStatus(ops: OpsContext, cid: string | undefined, options: CallOptions | undefined): Promise<Dps> {
-  const settings = ops.settings(options)
-  const deadline = ops.engine.config.now() + settings.timeoutMs
-  const spec = statusSpec(cid, ops.device22Ids, settings)
+export async function readStatus<H>(ops: HandleOps<H>, handle: H, cid: string | undefined, options: CallOptions | undefined): Promise<Dps> {
+  const shared = ops.shared(handle)
+  const { engine } = shared
+  const settings = callSettings(shared.options, options)
+  const deadline = engine.config.now() + settings.timeoutMs
+  const spec = statusSpec(cid, shared, settings)
   let reply: Reply
   try {
-    reply = await ops.call(spec, options)
+    reply = await ops.call(handle, spec, options)
   } catch (error) {
-    const version = ops.engine.version
-    const mayDetect = error instanceof DataUnvalidError && cid === undefined && !ops.isGateway && version !== undefined && TRAITS[version].device22 === 'detect'
-    if (!mayDetect || ops.engine.isDevice22) throw error
-    ops.engine.setDevice22()
-    return readDevice22(ops, deadline, 0, {}, options)
+    const version = engine.version
+    const mayDetect = error instanceof DataUnvalidError && cid === undefined && !shared.isGateway && version !== undefined && TRAITS[version].device22 === 'detect'
+    if (!mayDetect || engine.isDevice22) throw error
+    engine.setDevice22()
+    return readDevice22(ops, handle, shared, deadline, 0, {}, options)
   }
   const dps = reply.dps ?? {}
   if (spec.sentAs?.probeIndex === undefined) return dps
-  remember(ops.device22Ids, dps)
-  return readDevice22(ops, deadline, spec.sentAs.probeIndex + 1, dps, options)
+  remember(shared, dps)
+  return readDevice22(ops, handle, shared, deadline, spec.sentAs.probeIndex + 1, dps, options)
 }
 
-async function readDevice22(ops: OpsContext, deadline: number, fromRange: number, found: Dps, options: CallOptions | undefined): Promise<Dps> {
+async function readDevice22<H>(ops: HandleOps<H>, handle: H, shared: SharedConnection, deadline: number, fromRange: number, found: Dps, options: CallOptions | undefined): Promise<Dps> {
   const result: Dps = { ...found }
-  const known = ops.device22Ids
+  const known = shared.device22Ids
   const batches: (readonly (number | string)[])[] = []
-  if (known.size > 0 && fromRange === 0) {
+  const isKnown = known !== undefined && known.size > 0 && fromRange === 0
+  if (isKnown) {
     const ids = [...known]
     for (let i = 0; i < ids.length; i += DEVICE22_CHUNK) batches.push(ids.slice(i, i + DEVICE22_CHUNK))
   } else {
     batches.push(...DEVICE22_PROBE_RANGES.slice(fromRange))
   }
-  const isProbing = !(known.size > 0 && fromRange === 0)
+  const { config } = shared.engine
   for (const ids of batches) {
-    const remaining = deadline - ops.engine.config.now()
-    if (remaining <= 0) throw new TimeoutError('the device22 status read (DP-id probing, PROTOCOL.md §9) did not finish in time; raise timeoutMs', { deviceId: ops.engine.config.deviceId })
-    const reply = await ops.call(device22Spec(ids, { ...ops.settings(options), timeoutMs: remaining }), options)
+    const remaining = deadline - config.now()
+    if (remaining <= 0) throw new TimeoutError('the device22 status read (DP-id probing, PROTOCOL.md §9) did not finish in time; raise timeoutMs', { deviceId: config.deviceId })
+    const reply = await ops.call(handle, device22Spec(ids, { ...callSettings(shared.options, options), timeoutMs: remaining }), options)
     const dps = reply.dps ?? {}
-    if (isProbing) remember(known, dps)
+    if (!isKnown) remember(shared, dps)
     Object.assign(result, dps)
   }
   return result
 }
 
-function remember(known: Set<string>, dps: Dps): void {
-  for (const id of Object.keys(dps)) known.add(id)
+function remember(shared: SharedConnection, dps: Dps): void {
+  for (const id of Object.keys(dps)) (shared.device22Ids ??= new Set()).add(id)
 }
 
 /**

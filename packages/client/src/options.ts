@@ -10,7 +10,8 @@ import { systemJitter, systemNow, systemSetTimer } from './transport/timers.ts'
 import { discoveryLocator, locatingConnector } from './transport/locate.ts'
 import { tcpConnector } from './transport/tcp.ts'
 import type { ConnectGate, Connector, SetTimer } from './transport/types.ts'
-import type { DeviceOptions } from './types.ts'
+import type { CallSettings } from './core/specs.ts'
+import type { CallOptions, DeviceOptions } from './types.ts'
 
 /** Everything a handle needs, resolved. */
 export interface ResolvedOptions {
@@ -19,7 +20,7 @@ export interface ResolvedOptions {
   port: number
   cid: string | undefined
   isGateway: boolean
-  dpIds: string[]
+  dpIds: readonly string[]
   timeoutMs: number
   failFast: boolean
   resyncOnReconnect: boolean
@@ -40,9 +41,14 @@ function fn<T>(value: unknown, name: string, fallback: T): T {
   return value as T
 }
 
+const NO_DP_IDS: readonly string[] = Object.freeze([])
+/** The default backoff, shared by every handle that sets no `reconnect` option (it is never mutated). */
+const DEFAULT_BACKOFF: BackoffOptions = Object.freeze({ initialDelayMs: 1000, maxDelayMs: 30_000, factor: 2, jitter: 0.5 })
+
 function backoff(options: DeviceOptions['reconnect']): { backoff: BackoffOptions | false; stableAfterMs: number } {
   if (options === false) return { backoff: false, stableAfterMs: 10_000 }
-  const o = options ?? {}
+  if (options === undefined || options === null) return { backoff: DEFAULT_BACKOFF, stableAfterMs: 10_000 }
+  const o = options
   if (typeof o !== 'object') throw new TypeError('options.reconnect must be an object or false')
   const jitter = ms(o.jitter, 'options.reconnect.jitter', 0.5)
   if (jitter > 1) throw new RangeError('options.reconnect.jitter must be between 0 and 1')
@@ -76,7 +82,8 @@ export function resolveOptions(options: DeviceOptions): ResolvedOptions {
   if (!Number.isInteger(maxInFlight) || maxInFlight < 1) throw new RangeError(`options.maxInFlight must be an integer >= 1, got ${String(maxInFlight)}`)
   const maxFrameBytes = options.maxFrameBytes ?? 16384
   if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 64) throw new RangeError(`options.maxFrameBytes must be an integer >= 64, got ${String(maxFrameBytes)}`)
-  const dpIds = (options.dpIds ?? []).map((v, i) => {
+  const givenDpIds = options.dpIds ?? NO_DP_IDS
+  const dpIds = givenDpIds.length === 0 ? NO_DP_IDS : givenDpIds.map((v, i) => {
     const s = String(v)
     if (!/^\d+$/.test(s)) throw new RangeError(`options.dpIds[${i}] must be a DP id (digits), got ${s}`)
     return s
@@ -118,4 +125,16 @@ export function resolveOptions(options: DeviceOptions): ResolvedOptions {
     connectGate: options.connectGate,
     setTimer: fn(options.setTimer, 'options.setTimer', systemSetTimer),
   }
+}
+
+/**
+ * The timeout, retries and fail-fast of one call: its options, else the handle's defaults.
+ * @throws RangeError for a bad timeoutMs or retries
+ */
+export function callSettings(defaults: Pick<ResolvedOptions, 'timeoutMs' | 'failFast'>, options: CallOptions | undefined): CallSettings {
+  const timeoutMs = options?.timeoutMs ?? defaults.timeoutMs
+  if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) throw new RangeError(`options.timeoutMs must be a positive number of ms, got ${String(timeoutMs)}`)
+  const retries = options?.retries ?? 0
+  if (!Number.isInteger(retries) || retries < 0) throw new RangeError(`options.retries must be an integer >= 0, got ${String(retries)}`)
+  return { timeoutMs, retries, failFast: options?.failFast ?? defaults.failFast }
 }

@@ -1,45 +1,84 @@
 /**
- * The adapter between the sans-I/O {@link Engine} and the world: it opens connections
+ * The host between the sans-I/O {@link Engine} and the world: it opens connections
  * through the connector (and the connect gate), writes, hangs up, and keeps ONE timer per
  * device, re-armed only when the engine needs to wake earlier than already planned.
  */
 import type { Engine, EngineHost } from './core/engine.ts'
 import type { EngineEvent } from './core/events.ts'
-import type { ConnectGate, Connector, SetTimer, Transport } from './transport/types.ts'
+import type { ResolvedOptions } from './options.ts'
+import { armTimer, cancelTimer, type TimerHandle } from './transport/timers.ts'
+import type { Transport, TransportHandlers } from './transport/types.ts'
 
-/** What the runtime needs besides the engine. */
-export interface RuntimeOptions {
-  host: string
-  port: number
-  connectTimeoutMs: number
-  transport: Connector
-  connectGate: ConnectGate | undefined
-  setTimer: SetTimer
-  now: () => number
-  /** Receives every engine event. */
-  dispatch: (event: EngineEvent) => void
+/** Where the runtime sends every engine event. */
+export interface EventRouter {
+  route(event: EngineEvent): void
+}
+
+/**
+ * One connection attempt: it receives its transport's callbacks (those of a connection that is
+ * no longer current are ignored) and tells when its connection is over.
+ */
+class Attempt implements TransportHandlers {
+  readonly runtime: Runtime
+  readonly number: number
+  /** Set once the connector resolved. */
+  transport: Transport | undefined
+  /** Its connection closed, or it never opened. */
+  isOver = false
+  #whenOver: Promise<void> | undefined
+  #resolveOver: (() => void) | undefined
+
+  constructor(runtime: Runtime, number: number) {
+    this.runtime = runtime
+    this.number = number
+  }
+
+  onData(bytes: Uint8Array): void {
+    this.runtime.onAttemptData(this, bytes)
+  }
+
+  onClose(error?: Error): void {
+    this.over()
+    this.runtime.onAttemptClosed(this, error)
+  }
+
+  over(): void {
+    this.isOver = true
+    this.#resolveOver?.()
+  }
+
+  /** Resolves once the connection is over (the promise is made only when someone waits). */
+  whenOver(): Promise<void> {
+    if (this.isOver) return Promise.resolve()
+    return (this.#whenOver ??= new Promise<void>((resolve) => (this.#resolveOver = resolve)))
+  }
 }
 
 /** The engine's host for one device. */
 export class Runtime implements EngineHost {
   engine: Engine | undefined
-  readonly #options: RuntimeOptions
+  readonly #options: ResolvedOptions
+  readonly #router: EventRouter
   #transport: Transport | undefined
   #abort: AbortController | undefined
   #release: (() => void) | undefined
-  #cancelTimer: (() => void) | undefined
+  #timer: TimerHandle | undefined
   #armedAt = Infinity
-  #closed: Promise<void> | undefined
-  #resolveClosed: (() => void) | undefined
+  /** The latest attempt that got as far as connecting (whenClosed waits for it). */
+  #latest: Attempt | undefined
 
-  /** @param options - where to connect, how, timers, event sink */
-  constructor(options: RuntimeOptions) {
+  /**
+   * @param options - where to connect, how, timers
+   * @param router - receives every engine event
+   */
+  constructor(options: ResolvedOptions, router: EventRouter) {
     this.#options = options
+    this.#router = router
   }
 
   /** Resolves once the current connection (if any) has closed. */
   whenClosed(): Promise<void> {
-    return this.#closed ?? Promise.resolve()
+    return this.#latest?.whenOver() ?? Promise.resolve()
   }
 
   open(attempt: number): void {
@@ -48,35 +87,24 @@ export class Runtime implements EngineHost {
     void this.#open(attempt, abort)
   }
 
-  async #open(attempt: number, abort: AbortController): Promise<void> {
+  async #open(number: number, abort: AbortController): Promise<void> {
     const engine = this.engine!
-    const { host, port, connectTimeoutMs, transport: connect, connectGate } = this.#options
+    const { host, port, transport: connect, connectGate } = this.#options
     try {
       if (connectGate !== undefined) {
-        engine.onQueued(attempt)
+        engine.onQueued(number)
         const release = await connectGate.acquire(abort.signal)
         if (abort.signal.aborted) {
           release()
           return
         }
         this.#release = release
-        engine.onDialing(attempt)
+        engine.onDialing(number)
       }
-      let transport: Transport | undefined
-      let done: () => void = () => {}
-      this.#closed = new Promise<void>((resolve) => (done = resolve))
-      this.#resolveClosed = done
-      transport = await connect({ host, port, timeoutMs: connectTimeoutMs, signal: abort.signal }, {
-        onData: (bytes) => {
-          if (this.#transport === transport) engine.onData(attempt, bytes)
-        },
-        onClose: (error) => {
-          done()
-          if (this.#transport !== transport) return
-          this.#transport = undefined
-          engine.onClosed(attempt, error)
-        },
-      })
+      const attempt = new Attempt(this, number)
+      this.#latest = attempt
+      const transport = await connect({ host, port, timeoutMs: this.#options.engine.connectTimeoutMs, signal: abort.signal }, attempt)
+      attempt.transport = transport
       if (abort.signal.aborted) {
         transport.close()
         return
@@ -85,14 +113,26 @@ export class Runtime implements EngineHost {
       // Open: nothing left to abort (hangUp closes the transport). Aborting builds an AbortError
       // with a stack trace, which would be the most expensive part of closing a handle.
       if (this.#abort === abort) this.#abort = undefined
-      if (!engine.onOpen(attempt)) {
+      if (!engine.onOpen(number)) {
         this.#transport = undefined
         transport.close()
       }
     } catch (error) {
-      this.#resolveClosed?.()
-      if (!abort.signal.aborted) engine.onOpenFailed(attempt, error instanceof Error ? error : new Error(String(error)))
+      this.#latest?.over()
+      if (!abort.signal.aborted) engine.onOpenFailed(number, error instanceof Error ? error : new Error(String(error)))
     }
+  }
+
+  /** Bytes from the connection of `attempt` (ignored unless it is the current one). */
+  onAttemptData(attempt: Attempt, bytes: Uint8Array): void {
+    if (this.#transport === attempt.transport) this.engine!.onData(attempt.number, bytes)
+  }
+
+  /** The connection of `attempt` closed. */
+  onAttemptClosed(attempt: Attempt, error: Error | undefined): void {
+    if (this.#transport !== attempt.transport) return
+    this.#transport = undefined
+    this.engine!.onClosed(attempt.number, error)
   }
 
   write(bytes: Uint8Array): void {
@@ -110,26 +150,30 @@ export class Runtime implements EngineHost {
 
   wakeAt(timeMs: number, isExact = false): void {
     if (timeMs === this.#armedAt || (timeMs > this.#armedAt && !isExact)) return
-    this.#cancelTimer?.()
+    const { setTimer, engine } = this.#options
+    if (this.#timer !== undefined) cancelTimer(setTimer, this.#timer)
     this.#armedAt = timeMs
-    this.#cancelTimer = this.#options.setTimer(() => {
-      this.#armedAt = Infinity
-      this.#cancelTimer = undefined
-      this.engine?.tick()
-    }, timeMs - this.#options.now())
+    this.#timer = armTimer(setTimer, fire, this, timeMs - engine.now())
+  }
+
+  /** The timer fired. */
+  onTimer(): void {
+    this.#armedAt = Infinity
+    this.#timer = undefined
+    this.engine?.tick()
   }
 
   /** Cancels the timer (the engine is closed). */
   stopTimer(): void {
-    this.#cancelTimer?.()
-    this.#cancelTimer = undefined
+    if (this.#timer !== undefined) cancelTimer(this.#options.setTimer, this.#timer)
+    this.#timer = undefined
     this.#armedAt = Infinity
   }
 
   emit(event: EngineEvent): void {
     // The gate slot covers one connection attempt: give it back once the attempt is over.
     if (event.type === 'state' && event.previous === 'connecting') this.#releaseGate()
-    this.#options.dispatch(event)
+    this.#router.route(event)
   }
 
   #releaseGate(): void {
@@ -137,4 +181,8 @@ export class Runtime implements EngineHost {
     this.#release = undefined
     release?.()
   }
+}
+
+function fire(runtime: Runtime): void {
+  runtime.onTimer()
 }

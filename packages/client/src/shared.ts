@@ -6,60 +6,94 @@
 import { Engine } from './core/engine.ts'
 import type { ConnectedDetail, EngineEvent } from './core/events.ts'
 import type { ResolvedOptions } from './options.ts'
-import { Runtime } from './runtime.ts'
+import { Runtime, type EventRouter } from './runtime.ts'
 
 /** A handle as the shared connection sees it. */
 export interface Receiver {
   readonly cid: string | undefined
-  /** Dispatches an engine event as a DOM event on the handle. */
-  receive(event: EngineEvent): void
 }
 
+/**
+ * How the connection reaches its handles: one object for every handle of the handle class
+ * (rather than closures made for each handle).
+ */
+export interface HandleHooks<R extends Receiver> {
+  /** Dispatches an engine event as a DOM event on the handle. */
+  deliver(handle: R, event: EngineEvent): void
+  /** Re-reads the status after a reconnect (the device's own handle). */
+  resync(handle: R): void
+}
+
+// The four things a `connected` event can say, shared by every connection.
+const FIRST = Object.freeze({ isReconnect: false, isVersionDetected: false })
+const FIRST_DETECTED = Object.freeze({ isReconnect: false, isVersionDetected: true })
+const RECONNECT = Object.freeze({ isReconnect: true, isVersionDetected: false })
+const RECONNECT_DETECTED = Object.freeze({ isReconnect: true, isVersionDetected: true })
+
 /** One connection and everything attached to it. */
-export class SharedConnection {
+export class SharedConnection<R extends Receiver = Receiver> implements EventRouter {
   readonly options: ResolvedOptions
   readonly engine: Engine
   readonly runtime: Runtime
-  readonly device22Ids: Set<string>
-  readonly receivers = new Set<Receiver>()
+  /** device22 DP ids found so far (or configured); made when the first is known. */
+  device22Ids: Set<string> | undefined
   isGateway: boolean
-  lastConnected: ConnectedDetail | undefined
-  /** Called after a reconnect (the root handle re-reads the status). */
-  onReconnect: (() => void) | undefined
+  readonly #hooks: HandleHooks<R>
+  /** The device's own handle: the first to receive every event. */
+  #root: R | undefined
+  /** Gateway child handles, in the order they were attached (made for the first). */
+  #children: Set<R> | undefined
+  /** What the last `connected` event said (0: none yet). */
+  #connected: 0 | { readonly isReconnect: boolean; readonly isVersionDetected: boolean } = 0
 
-  /** @param options - resolved options */
-  constructor(options: ResolvedOptions) {
+  /**
+   * @param options - resolved options
+   * @param hooks - how events reach the handles
+   */
+  constructor(options: ResolvedOptions, hooks: HandleHooks<R>) {
     this.options = options
+    this.#hooks = hooks
     this.isGateway = options.isGateway || options.cid !== undefined
-    this.device22Ids = new Set(options.dpIds)
-    const { engine } = options
-    this.runtime = new Runtime({
-      host: options.host,
-      port: options.port,
-      connectTimeoutMs: engine.connectTimeoutMs,
-      transport: options.transport,
-      connectGate: options.connectGate,
-      setTimer: options.setTimer,
-      now: engine.now,
-      dispatch: (event) => this.#route(event),
-    })
-    this.engine = new Engine(engine, this.runtime)
+    this.device22Ids = options.dpIds.length > 0 ? new Set(options.dpIds) : undefined
+    this.runtime = new Runtime(options, this)
+    this.engine = new Engine(options.engine, this.runtime)
     this.runtime.engine = this.engine
   }
 
-  #route(event: EngineEvent): void {
+  /** The detail of the last `connected` event, if any. */
+  get lastConnected(): ConnectedDetail | undefined {
+    const connected = this.#connected
+    const version = this.engine.version
+    if (connected === 0 || version === undefined) return undefined
+    return { version, isReconnect: connected.isReconnect, isVersionDetected: connected.isVersionDetected }
+  }
+
+  /** Adds a handle (the device's own first, then gateway children). */
+  attach(handle: R, isRoot: boolean): void {
+    if (isRoot) this.#root = handle
+    else (this.#children ??= new Set()).add(handle)
+  }
+
+  /** Removes a gateway child handle. */
+  detach(handle: R): void {
+    this.#children?.delete(handle)
+  }
+
+  /** {@link EventRouter.route}: delivers an engine event to the handles. */
+  route(event: EngineEvent): void {
     if (event.type === 'connected') {
-      this.lastConnected = { version: event.version, isReconnect: event.isReconnect, isVersionDetected: event.isVersionDetected }
-      if (event.isReconnect && this.options.resyncOnReconnect && !this.isGateway) this.onReconnect?.()
+      this.#connected = event.isReconnect ? (event.isVersionDetected ? RECONNECT_DETECTED : RECONNECT) : event.isVersionDetected ? FIRST_DETECTED : FIRST
+      if (event.isReconnect && this.options.resyncOnReconnect && !this.isGateway && this.#root !== undefined) this.#hooks.resync(this.#root)
     }
+    const root = this.#root
     if (event.type === 'dps') {
       if (event.cid !== undefined) this.isGateway = true
-      for (const r of this.receivers) {
-        // A handle without cid on a connection sees everything; a child handle only its own DPs.
-        if (r.cid === undefined || r.cid === event.cid) r.receive(event)
-      }
+      // A handle without cid on a connection sees everything; a child handle only its own DPs.
+      if (root !== undefined && (root.cid === undefined || root.cid === event.cid)) this.#hooks.deliver(root, event)
+      if (this.#children !== undefined) for (const r of this.#children) if (r.cid === undefined || r.cid === event.cid) this.#hooks.deliver(r, event)
       return
     }
-    for (const r of this.receivers) r.receive(event)
+    if (root !== undefined) this.#hooks.deliver(root, event)
+    if (this.#children !== undefined) for (const r of this.#children) this.#hooks.deliver(r, event)
   }
 }

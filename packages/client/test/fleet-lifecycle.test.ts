@@ -99,6 +99,8 @@ describe('fleet: membership', () => {
     assert.equal(fleet.size, 2, 'failed adds leave nothing behind')
     assert.throws(() => createFleet({ maxConcurrentConnects: 0 }), RangeError)
     assert.throws(() => createFleet({ staggerMs: -1 }), RangeError)
+    assert.throws(() => createFleet({ timerSlackMs: -5 }), RangeError)
+    assert.throws(() => createFleet({ timerSlackMs: Number.NaN }), RangeError)
     assert.throws(() => createFleet({ autoConnect: 'yes' as never }), TypeError)
     await using noVersion = createFleet()
     assert.equal(noVersion.add({ id: fleetId(2), key: KEY, host: '127.0.0.1' }).version, undefined, "'auto' (the default) until the first connection")

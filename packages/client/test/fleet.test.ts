@@ -142,6 +142,33 @@ describe('fleet: merged events', () => {
     await assert.rejects(pending, /enough/)
   })
 
+  it('a handle\'s own listeners get its events after the fleet has turned them into fleet events, with the same details', async () => {
+    await using p = await fleetPair(1)
+    const { fleet, mocks } = p
+    const device = fleet.get(mocks[0]!.id)!
+    const order: string[] = []
+    fleet.addEventListener('online', (e) => order.push(`fleet online ${e.detail.id === mocks[0]!.id} ${e.detail.version} ${e.detail.isReconnect}`))
+    device.addEventListener('connected', (e) => order.push(`device connected ${e.detail.version} ${e.detail.isReconnect}`))
+    fleet.addEventListener('dps', (e) => order.push(`fleet dps ${JSON.stringify(e.detail.dps)} ${e.detail.source} ${'cid' in e.detail}`))
+    device.addEventListener('dps', (e) => order.push(`device dps ${JSON.stringify(e.detail.dps)} ${e.detail.source} ${'cid' in e.detail}`))
+    fleet.addEventListener('state', (e) => order.push(`fleet state ${e.detail.previous}>${e.detail.state}`))
+    device.addEventListener('state', (e) => order.push(`device state ${e.detail.previous}>${e.detail.state}`))
+    await fleet.connectAll()
+    await device.status()
+    const { version } = mocks[0]!
+    assert.deepEqual(order, [
+      'fleet state idle>connecting',
+      'device state idle>connecting',
+      'fleet state connecting>online',
+      'device state connecting>online',
+      `fleet online true ${version} false`,
+      `device connected ${version} false`,
+      'fleet dps {"1":false,"2":0} reply false',
+      'device dps {"1":false,"2":0} reply false',
+    ])
+    assert.deepEqual(await device.connect(), { version, isReconnect: false, isVersionDetected: false })
+  })
+
   it('updates() ends when the fleet closes, and a slow consumer keeps only the newest bufferSize events', async () => {
     const p = await fleetPair(2)
     try {

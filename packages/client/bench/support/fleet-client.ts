@@ -25,27 +25,6 @@ export interface FleetClientConfig {
 /** Memory after a full GC, in bytes. */
 export interface Memory { heapUsed: number; external: number; arrayBuffers: number; rss: number }
 
-// Experiment: one real timer per `ms` bucket for every handle's timers.
-function coalescingTimer(ms: number) {
-  const buckets = new Map<number, Set<() => void>>()
-  return (callback: () => void, delayMs: number): (() => void) => {
-    const at = Math.ceil((Date.now() + Math.max(0, delayMs)) / ms) * ms
-    let bucket = buckets.get(at)
-    if (bucket === undefined) {
-      const b = new Set<() => void>()
-      bucket = b
-      buckets.set(at, b)
-      setTimeout(() => {
-        buckets.delete(at)
-        for (const fn of b) fn()
-      }, at - Date.now())
-    }
-    const entry = () => callback()
-    bucket.add(entry)
-    return () => void bucket.delete(entry)
-  }
-}
-
 const config = await childConfig<FleetClientConfig>()
 const gc = (globalThis as { gc?: () => void }).gc
 if (gc === undefined) throw new Error('run the fleet client with --expose-gc')
@@ -96,8 +75,9 @@ const parent = serveParent({
   baseline: (m) => idleCpu(m.ms as number),
   setup: async () => {
     if (config.impl === 'ours') {
-      const coalesce = Number(process.env.FLEET_COALESCE_MS ?? 0)
-      fleet = createFleet({ maxConcurrentConnects: config.cap, staggerMs: config.staggerMs, ...(coalesce > 0 ? { setTimer: coalescingTimer(coalesce) } : {}) })
+      // FLEET_SLACK_MS: the fleet's timerSlackMs (unset: its default).
+      const slack = process.env.FLEET_SLACK_MS
+      fleet = createFleet({ maxConcurrentConnects: config.cap, staggerMs: config.staggerMs, ...(slack === undefined ? {} : { timerSlackMs: Number(slack) }) })
       for (const d of config.devices) fleet.add({ id: d.id, key: KEY, host: '127.0.0.1', port: d.port, version: d.version as '3.4' })
       fleet.addEventListener('online', () => count('online'))
       fleet.addEventListener('offline', () => count('offline'))

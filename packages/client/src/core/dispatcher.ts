@@ -7,17 +7,27 @@
 import type { DeviceMessage, Dps } from '@tuya/codec'
 import { toReply, type BuildContext, type BuiltCommand, type Command } from './command.ts'
 
-/** Sends one built command; the engine encodes and writes it and returns the seq it used. */
-export type WriteCommand = (built: BuiltCommand) => number
+/** Sends built commands: encodes and writes one, and returns the seq it used. */
+export interface CommandWriter {
+  writeCommand(built: BuiltCommand): number
+}
 
-/** Queue, in-flight slots and settle windows. */
+/**
+ * Queue, in-flight slots and settle windows. The commands in flight (at most one per cmd, and
+ * `maxInFlight`, usually 1) are chained through `Command.nextInFlight` in the order they were
+ * written: no Map per device, and a lookup by cmd walks one or two commands.
+ */
 export class Dispatcher {
   #queue: Command[] = []
-  readonly #inFlight = new Map<number, Command>()
+  #firstInFlight: Command | undefined
+  #inFlightCount = 0
   /** Commands written with mode `write` are never in flight. */
   readonly #maxInFlight: number
   readonly #settleMs: number
-  /** The seq of the last answered command per cmd: a later frame echoing it is a leftover. */
+  /**
+   * The seq of the last answered command per cmd: a later frame echoing it is a leftover. Kept
+   * only where frames echo the seq (3.1-3.3): elsewhere nothing would ever read it.
+   */
   #answeredSeq: Map<number, number> | undefined
   /**
    * cmd -> seq of a written command that timed out or was aborted: its answer may still come.
@@ -42,7 +52,7 @@ export class Dispatcher {
 
   /** Commands written and not yet answered. */
   get inFlight(): number {
-    return this.#inFlight.size
+    return this.#inFlightCount
   }
 
   /**
@@ -68,11 +78,11 @@ export class Dispatcher {
    * Writes queued commands while slots are free; stops at the first command whose reply cmd
    * is busy, so commands never overtake each other.
    * @param ctx - build context (version, device id, time, dialect)
-   * @param write - encodes and writes a frame
+   * @param writer - encodes and writes a frame
    */
-  pump(ctx: BuildContext, write: WriteCommand): void {
+  pump(ctx: BuildContext, writer: CommandWriter): void {
     const q = this.#queue
-    while (q.length > 0 && this.#inFlight.size < this.#maxInFlight) {
+    while (q.length > 0 && this.#inFlightCount < this.#maxInFlight) {
       const command = q[0]!
       let built: BuiltCommand
       try {
@@ -83,15 +93,15 @@ export class Dispatcher {
         continue
       }
       const { cmd } = built
-      if (this.#inFlight.has(cmd) || this.#quarantine?.has(cmd) === true) return
+      if (this.#find(cmd) !== undefined || this.#quarantine?.has(cmd) === true) return
       q.shift()
       command.phase = 'written'
       const isWriteOnly = command.spec.mode === 'write'
-      if (!isWriteOnly) this.#inFlight.set(cmd, command)
+      if (!isWriteOnly) this.#add(command)
       try {
-        command.seq = write(built)
+        command.seq = writer.writeCommand(built)
       } catch (error) {
-        this.#inFlight.delete(cmd)
+        if (!isWriteOnly) this.#unlink(command)
         command.fail(error)
         continue
       }
@@ -109,15 +119,16 @@ export class Dispatcher {
    */
   onReply(cmd: number, echoedSeq: number | undefined, retcode: number | undefined, message: DeviceMessage, text: string | undefined, now: number): 'unmatched' | 'settling' | 'done' {
     if (this.#quarantine?.delete(cmd) === true) return 'unmatched' // the late answer of a command that gave up
-    const command = this.#inFlight.get(cmd)
+    const command = this.#find(cmd)
     if (command === undefined || command.phase === 'settling') return 'unmatched'
-    if (echoedSeq !== undefined && echoedSeq !== 0 && echoedSeq !== command.seq && this.#answeredSeq?.get(cmd) === echoedSeq) return 'unmatched'
-    this.#answeredSeq ??= new Map()
-    this.#answeredSeq.set(cmd, command.seq)
+    if (echoedSeq !== undefined) {
+      if (echoedSeq !== 0 && echoedSeq !== command.seq && this.#answeredSeq?.get(cmd) === echoedSeq) return 'unmatched'
+      ;(this.#answeredSeq ??= new Map()).set(cmd, command.seq)
+    }
     const quarantine = this.#quarantine
     if (quarantine !== undefined && quarantine.size > 0) for (const [q, seq] of quarantine) if (seq < command.seq) quarantine.delete(q)
     if (message.type === 'error') {
-      this.#inFlight.delete(cmd)
+      this.#unlink(command)
       command.fail(message.error)
       return 'done'
     }
@@ -137,7 +148,7 @@ export class Dispatcher {
         reply.dps = { ...command.collected, ...reply.dps }
       }
     }
-    this.#inFlight.delete(cmd)
+    this.#unlink(command)
     command.finish(reply)
     return 'done'
   }
@@ -147,11 +158,12 @@ export class Dispatcher {
    * commands for the same cid take them; one in its settle window resolves.
    */
   onDps(dps: Dps, cid: string | undefined): void {
-    for (const [cmd, command] of this.#inFlight) {
+    for (let command = this.#firstInFlight, next: Command | undefined; command !== undefined; command = next) {
+      next = command.nextInFlight
       if (command.spec.mode !== 'collect' || command.spec.cid !== cid) continue
       command.collected = command.collected === undefined ? dps : { ...command.collected, ...dps }
       if (command.phase === 'settling') {
-        this.#inFlight.delete(cmd)
+        this.#unlink(command)
         const reply = command.ack!
         reply.dps = command.collected
         command.finish(reply)
@@ -162,7 +174,7 @@ export class Dispatcher {
   /** The earliest time a command needs attention (deadline or end of settle), or Infinity. */
   nextWake(): number {
     let at = Infinity
-    for (const command of this.#inFlight.values()) if (command.wakeAt < at) at = command.wakeAt
+    for (let command = this.#firstInFlight; command !== undefined; command = command.nextInFlight) if (command.wakeAt < at) at = command.wakeAt
     for (const command of this.#queue) if (command.deadline < at) at = command.deadline
     return at
   }
@@ -174,16 +186,17 @@ export class Dispatcher {
    */
   expire(now: number): Command[] {
     const expired: Command[] = []
-    for (const [cmd, command] of this.#inFlight) {
+    for (let command = this.#firstInFlight, next: Command | undefined; command !== undefined; command = next) {
+      next = command.nextInFlight
       if (command.phase === 'settling' && now >= command.settleAt) {
-        this.#inFlight.delete(cmd)
+        this.#unlink(command)
         command.finish(command.ack!)
       } else if (now >= command.deadline) {
-        this.#inFlight.delete(cmd)
+        this.#unlink(command)
         if (command.phase === 'settling') command.finish(command.ack!)
         else {
           this.#quarantine ??= new Map()
-          this.#quarantine.set(cmd, command.seq)
+          this.#quarantine.set(command.built!.cmd, command.seq)
           expired.push(command)
         }
       }
@@ -208,13 +221,9 @@ export class Dispatcher {
       this.#queue.splice(i, 1)
       return true
     }
-    for (const [cmd, c] of this.#inFlight) {
-      if (c !== command) continue
-      this.#inFlight.delete(cmd)
-      if (c.phase === 'written') (this.#quarantine ??= new Map()).set(cmd, c.seq)
-      return true
-    }
-    return false
+    if (!this.#unlink(command)) return false
+    if (command.phase === 'written') (this.#quarantine ??= new Map()).set(command.built!.cmd, command.seq)
+    return true
   }
 
   /**
@@ -222,11 +231,15 @@ export class Dispatcher {
    * @returns them, in order (the engine re-queues those with retries left and rejects the rest)
    */
   takeInFlight(): Command[] {
-    const out = [...this.#inFlight.values()].sort((a, b) => a.order - b.order)
-    this.#inFlight.clear()
+    const out: Command[] = []
+    for (let command = this.#firstInFlight; command !== undefined; command = command.nextInFlight) out.push(command)
+    out.sort((a, b) => a.order - b.order)
+    this.#firstInFlight = undefined
+    this.#inFlightCount = 0
     this.#quarantine?.clear()
     this.#answeredSeq?.clear()
     for (const command of out) {
+      command.nextInFlight = undefined
       command.built = undefined
     }
     return out
@@ -245,5 +258,37 @@ export class Dispatcher {
       return false
     })
     return taken
+  }
+
+  /** The in-flight command waiting for `cmd`, if any. */
+  #find(cmd: number): Command | undefined {
+    for (let command = this.#firstInFlight; command !== undefined; command = command.nextInFlight) if (command.built!.cmd === cmd) return command
+    return undefined
+  }
+
+  /** Puts a written command in flight, after the others (Map insertion order, as before). */
+  #add(command: Command): void {
+    command.nextInFlight = undefined
+    let last = this.#firstInFlight
+    if (last === undefined) this.#firstInFlight = command
+    else {
+      while (last.nextInFlight !== undefined) last = last.nextInFlight
+      last.nextInFlight = command
+    }
+    this.#inFlightCount++
+  }
+
+  /** Takes a command out of flight. @returns whether it was in flight */
+  #unlink(command: Command): boolean {
+    let previous: Command | undefined
+    for (let c = this.#firstInFlight; c !== undefined; previous = c, c = c.nextInFlight) {
+      if (c !== command) continue
+      if (previous === undefined) this.#firstInFlight = c.nextInFlight
+      else previous.nextInFlight = c.nextInFlight
+      c.nextInFlight = undefined
+      this.#inFlightCount--
+      return true
+    }
+    return false
   }
 }

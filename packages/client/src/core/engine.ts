@@ -15,9 +15,9 @@ import { Command, type BuildContext, type CommandSpec, type Reply } from './comm
 import type { DpsCache } from './dps-state.ts'
 import type { ConnectionState, DisconnectReason, EngineEvent } from './events.ts'
 import { closedWhileConnecting, connectionEnded, connectTimeout, offline, openFailed } from './failures.ts'
-import { Link, type LinkSink } from './link.ts'
+import { Link } from './link.ts'
 import type { Logger } from './log.ts'
-import { Traffic } from './traffic.ts'
+import { Traffic, type TrafficContext } from './traffic.ts'
 import { TRAITS } from './traits.ts'
 
 /** Settings of the engine (resolved options). */
@@ -58,12 +58,14 @@ export interface EngineHost {
   emit(event: EngineEvent): void
 }
 
-/** One device's connection lifecycle, command queue and state. */
-export class Engine {
+/**
+ * One device's connection lifecycle, command queue and state. It is itself the context of its
+ * {@link Traffic} (which is the sink of each {@link Link}): no closures per device for them.
+ */
+export class Engine implements TrafficContext {
   readonly config: EngineConfig
-  readonly #host: EngineHost
+  readonly host: EngineHost
   readonly #traffic: Traffic
-  readonly #sink: LinkSink
   #state: ConnectionState = 'idle'
   #attempt = 0
   #link: Link | undefined
@@ -84,26 +86,10 @@ export class Engine {
    */
   constructor(config: EngineConfig, host: EngineHost) {
     this.config = config
-    this.#host = host
+    this.host = host
     this.#version = config.version
     this.#isDevice22 = config.isDevice22
-    this.#traffic = new Traffic({
-      config,
-      host,
-      isOnline: () => this.#state === 'online',
-      buildContext: (): BuildContext => ({ version: this.#version!, devId: config.deviceId, t: Math.floor(config.now() / 1000), isDevice22: this.#isDevice22 }),
-      lastError: () => this.#lastError,
-      fail: (error) => this.#fail(error),
-      drop: (reason, error) => this.#drop(reason, error, false),
-    })
-    this.#sink = {
-      send: (bytes) => this.#traffic.writeRaw(bytes, undefined, undefined),
-      ready: (version, isDevice22) => this.#onReady(version, isDevice22),
-      frame: (frame, raw) => this.#traffic.onFrame(frame, raw),
-      badFrame: (error) => this.#traffic.onBadFrame(error),
-      discard: (info) => config.logger?.({ level: 'warn', deviceId: config.deviceId, message: `skipped ${info.bytes} bytes that are not a frame`, error: info.error }),
-      failed: (error) => this.#fail(error),
-    }
+    this.#traffic = new Traffic(this)
   }
 
   get state(): ConnectionState { return this.#state }
@@ -138,7 +124,7 @@ export class Engine {
       command.fail(refusal)
       return command
     }
-    this.#host.wakeAt(command.deadline)
+    this.host.wakeAt(command.deadline)
     this.#wantOnline = true
     this.#traffic.enqueue(command)
     if (this.#state === 'idle') this.#startAttempt()
@@ -165,7 +151,7 @@ export class Engine {
     this.#traffic.loseInFlight(error, false, false)
     this.#traffic.rejectQueued(() => true, error)
     this.#setState('idle')
-    if (wasOnline) this.#host.emit({ type: 'disconnected', reason: 'disconnect', willReconnect: false })
+    if (wasOnline) this.host.emit({ type: 'disconnected', reason: 'disconnect', willReconnect: false })
   }
 
   /** Closes for good: every pending command rejects with ClosedError. */
@@ -181,7 +167,7 @@ export class Engine {
       this.#traffic.rejectQueued(() => true, error)
     }
     this.#setState('closed')
-    if (wasOnline) this.#host.emit({ type: 'disconnected', reason: 'close', willReconnect: false })
+    if (wasOnline) this.host.emit({ type: 'disconnected', reason: 'close', willReconnect: false })
   }
 
   /**
@@ -197,14 +183,13 @@ export class Engine {
   onDialing(attempt: number): void {
     if (attempt !== this.#attempt || this.#state !== 'connecting') return
     this.#connectDeadline = this.config.now() + this.config.connectTimeoutMs
-    this.#host.wakeAt(this.#connectDeadline)
+    this.host.wakeAt(this.#connectDeadline)
   }
 
   /** Connection `attempt` is open. @returns false when it is no longer wanted (close it then). */
   onOpen(attempt: number): boolean {
     if (attempt !== this.#attempt || this.#state !== 'connecting') return false
-    const { localKey, deviceId, random, maxFrameBytes, now } = this.config
-    const link = new Link({ version: this.#version, localKey, deviceId, random, maxFrameBytes, t: Math.floor(now() / 1000) }, this.#sink)
+    const link = new Link(this.config, this.#version, Math.floor(this.config.now() / 1000), this.#traffic)
     this.#link = link
     this.#traffic.attach(link)
     for (const bytes of link.open()) this.#traffic.writeRaw(bytes, undefined, undefined)
@@ -213,7 +198,7 @@ export class Engine {
 
   /** Connection `attempt` could not be opened. */
   onOpenFailed(attempt: number, error: Error): void {
-    if (attempt === this.#attempt && this.#state === 'connecting') this.#fail(openFailed(error, this.config.deviceId))
+    if (attempt === this.#attempt && this.#state === 'connecting') this.fail(openFailed(error, this.config.deviceId))
   }
 
   /** Bytes arrived on connection `attempt`. */
@@ -225,8 +210,8 @@ export class Engine {
   onClosed(attempt: number, error?: Error): void {
     if (attempt !== this.#attempt || this.#link === undefined) return
     const { deviceId } = this.config
-    if (this.#state === 'connecting') this.#fail(closedWhileConnecting(this.#version === undefined, error, deviceId))
-    else if (this.#state === 'online') this.#drop(error === undefined ? 'remote-close' : 'error', connectionEnded(error, deviceId), false)
+    if (this.#state === 'connecting') this.fail(closedWhileConnecting(this.#version === undefined, error, deviceId))
+    else if (this.#state === 'online') this.#end(error === undefined ? 'remote-close' : 'error', connectionEnded(error, deviceId), false)
   }
 
   /** The time asked for with `wakeAt` has come (timers may fire early or late; both are fine). */
@@ -234,7 +219,7 @@ export class Engine {
     const now = this.config.now()
     if (this.#state === 'connecting' && now >= this.#connectDeadline) {
       const stage = { isOpen: this.#link !== undefined, version: this.#version, hasProvenKey: this.#traffic.hasProvenKey, timeoutMs: this.config.connectTimeoutMs }
-      this.#fail(connectTimeout(stage, this.config.deviceId))
+      this.fail(connectTimeout(stage, this.config.deviceId))
     }
     if (this.#state === 'backoff' && now >= this.#reconnectAt) this.#startAttempt()
     this.#traffic.expire(now)
@@ -245,7 +230,7 @@ export class Engine {
     let at = this.#traffic.nextWake()
     if (this.#state === 'connecting') at = Math.min(at, this.#connectDeadline)
     if (this.#state === 'backoff') at = Math.min(at, this.#reconnectAt)
-    if (at !== Infinity) this.#host.wakeAt(at)
+    if (at !== Infinity) this.host.wakeAt(at)
   }
 
   #refusal(spec: CommandSpec): Error | undefined {
@@ -264,16 +249,22 @@ export class Engine {
     this.#reconnectAt = Infinity
     this.#connectDeadline = this.config.now() + this.config.connectTimeoutMs
     this.#setState('connecting')
-    this.#host.wakeAt(this.#connectDeadline)
-    this.#host.open(this.#attempt)
+    this.host.wakeAt(this.#connectDeadline)
+    this.host.open(this.#attempt)
   }
 
-  #onReady(version: ProtocolVersion, isDevice22: boolean): void {
+  /** {@link TrafficContext.buildContext}: what a command's payload is built with. */
+  buildContext(): BuildContext {
+    return { version: this.#version!, devId: this.config.deviceId, t: Math.floor(this.config.now() / 1000), isDevice22: this.#isDevice22 }
+  }
+
+  /** {@link TrafficContext.onReady}: the link is established (version known, key proven). */
+  onReady(version: ProtocolVersion, isDevice22: boolean): void {
     const isDetected = this.#version === undefined
     this.#version = version
     if (isDevice22 || TRAITS[version].device22 === 'always') this.#isDevice22 = true
     const now = this.config.now()
-    this.#traffic.onReady(now)
+    this.#traffic.begin(now)
     this.#connectDeadline = Infinity
     this.#onlineSince = now
     this.#isConfigFailure = false
@@ -281,25 +272,30 @@ export class Engine {
     this.#hasBeenOnline = true
     if (isDetected) this.config.logger?.({ level: 'info', deviceId: this.config.deviceId, message: `detected protocol version ${version}${this.#isDevice22 ? ' (device22 dialect)' : ''}` })
     this.#setState('online')
-    this.#host.emit({ type: 'connected', version, isReconnect, isVersionDetected: isDetected })
+    this.host.emit({ type: 'connected', version, isReconnect, isVersionDetected: isDetected })
     if (this.#state !== 'online') return
     this.#traffic.pump()
     const at = this.#traffic.nextWake()
-    if (at !== Infinity) this.#host.wakeAt(at)
+    if (at !== Infinity) this.host.wakeAt(at)
   }
 
-  /** The connection (attempt) cannot be used: a failed attempt, or a failure while online. */
-  #fail(error: Error): void {
+  /** {@link TrafficContext.fail}: the connection (attempt) cannot be used: a failed attempt, or a failure while online. */
+  fail(error: Error): void {
     const isConfig = isConfigurationError(error)
-    if (this.#state === 'online') this.#drop(isConfig ? 'wrong-key-or-version' : 'protocol-error', error, isConfig)
+    if (this.#state === 'online') this.#end(isConfig ? 'wrong-key-or-version' : 'protocol-error', error, isConfig)
     else if (this.#state === 'connecting') {
       this.#hangUp()
       this.#afterFailure(error, isConfig, false, undefined)
     }
   }
 
+  /** {@link TrafficContext.drop}: the online connection is dead. */
+  drop(reason: DisconnectReason, error: Error): void {
+    this.#end(reason, error, false)
+  }
+
   /** Ends an online connection. */
-  #drop(reason: DisconnectReason, error: Error, isConfig: boolean): void {
+  #end(reason: DisconnectReason, error: Error, isConfig: boolean): void {
     if (this.#state !== 'online') return
     this.#hangUp()
     this.#traffic.loseInFlight(error, isConfig, true)
@@ -324,10 +320,10 @@ export class Engine {
       delayMs = backoffDelay(reconnect, this.#failures, isConfig, this.config.jitter())
       this.#reconnectAt = now + delayMs
       this.#setState('backoff')
-      this.#host.wakeAt(this.#reconnectAt)
+      this.host.wakeAt(this.#reconnectAt)
     } else this.#setState('idle')
-    if (wasOnline) this.#host.emit({ type: 'disconnected', reason: reason ?? 'error', error, willReconnect, ...(delayMs === undefined ? {} : { reconnectDelayMs: delayMs }) })
-    if (reason !== 'remote-close') this.#host.emit({ type: 'error', error })
+    if (wasOnline) this.host.emit({ type: 'disconnected', reason: reason ?? 'error', error, willReconnect, ...(delayMs === undefined ? {} : { reconnectDelayMs: delayMs }) })
+    if (reason !== 'remote-close') this.host.emit({ type: 'error', error })
   }
 
   #hangUp(): void {
@@ -335,13 +331,13 @@ export class Engine {
     this.#link = undefined
     this.#traffic.detach()
     this.#connectDeadline = Infinity
-    this.#host.hangUp()
+    this.host.hangUp()
   }
 
   #setState(state: ConnectionState): void {
     const previous = this.#state
     if (previous === state) return
     this.#state = state
-    this.#host.emit({ type: 'state', state, previous })
+    this.host.emit({ type: 'state', state, previous })
   }
 }

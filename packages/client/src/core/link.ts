@@ -22,27 +22,29 @@ export interface LinkSink {
   frame(frame: DecodedFrame, raw: Uint8Array): void
   /** A complete frame that failed its checks or decryption after `ready`. */
   badFrame(error: Error, raw: Uint8Array): void
-  /** Bytes the deframer skipped (junk, impossible lengths). */
+  /** Bytes the deframer skipped (junk, impossible lengths); asked for only when `wantsDiscards`. */
   discard(info: DiscardInfo): void
+  /** Whether `discard` does anything (else the deframer gets no callback: one closure less per connection). */
+  readonly wantsDiscards: boolean
   /** Establishment failed (wrong key, wrong version); the connection is useless. */
   failed(error: Error): void
 }
 
-/** Inputs of a {@link Link}. */
-export interface LinkOptions {
-  /** The version, or `undefined` to probe for it. */
-  version: ProtocolVersion | undefined
-  localKey: Uint8Array
-  deviceId: string
-  random: RandomSource
-  maxFrameBytes: number
-  /** Unix seconds (for the probe queries). */
-  t: number
+/**
+ * The settings a {@link Link} reads (the engine passes its config: no copy per connection).
+ */
+export interface LinkConfig {
+  readonly localKey: Uint8Array
+  readonly deviceId: string
+  readonly random: RandomSource
+  readonly maxFrameBytes: number
 }
 
 /** The protocol side of one connection. */
 export class Link {
-  readonly #options: LinkOptions
+  readonly #config: LinkConfig
+  /** Unix seconds (for the probe queries). */
+  readonly #t: number
   readonly #deframer: Deframer
   readonly #sink: LinkSink
   #version: ProtocolVersion | undefined
@@ -55,15 +57,18 @@ export class Link {
   hasProvenKey = false
 
   /**
-   * @param options - version (or undefined to probe), key, device id, randomness, limits
+   * @param config - key, device id, randomness, limits
+   * @param version - the version, or `undefined` to probe for it
+   * @param t - Unix seconds (for the probe queries)
    * @param sink - receives frames and state changes
    */
-  constructor(options: LinkOptions, sink: LinkSink) {
-    this.#options = options
+  constructor(config: LinkConfig, version: ProtocolVersion | undefined, t: number, sink: LinkSink) {
+    this.#config = config
+    this.#t = t
     this.#sink = sink
-    this.#version = options.version
-    this.#key = options.localKey
-    this.#deframer = new Deframer({ maxFrameBytes: options.maxFrameBytes, onDiscard: (info) => sink.discard(info) })
+    this.#version = version
+    this.#key = config.localKey
+    this.#deframer = new Deframer(sink.wantsDiscards ? { maxFrameBytes: config.maxFrameBytes, onDiscard: (info) => sink.discard(info) } : { maxFrameBytes: config.maxFrameBytes })
   }
 
   /** The protocol version (known once ready, or from the start when configured). */
@@ -93,8 +98,8 @@ export class Link {
   open(): Uint8Array[] {
     const version = this.#version
     if (version === undefined) {
-      const { localKey, deviceId, t, random, maxFrameBytes } = this.#options
-      this.#probe = new VersionProbe({ localKey, devId: deviceId, t, random, maxFrameBytes })
+      const { localKey, deviceId, random, maxFrameBytes } = this.#config
+      this.#probe = new VersionProbe({ localKey, devId: deviceId, t: this.#t, random, maxFrameBytes })
       const frames = this.#probe.open()
       this.#seq = frames.length + 1
       return frames
@@ -105,7 +110,7 @@ export class Link {
       this.#sink.ready(version, false)
       return []
     }
-    this.#session = createSession({ role: 'client', version: handshake, localKey: this.#key, random: this.#options.random, firstSeq: 1 })
+    this.#session = createSession({ role: 'client', version: handshake, localKey: this.#key, random: this.#config.random, firstSeq: 1 })
     const frames = this.#session.start().send
     this.#seq = this.#session.nextSeq
     return frames
@@ -123,7 +128,7 @@ export class Link {
    * @returns the frame bytes
    */
   encode(cmd: number, payload: JsonPayload | Uint8Array | string): Uint8Array {
-    return encodeFrame({ version: this.#version!, key: this.#key, seq: this.#seq++, cmd, payload, random: this.#options.random })
+    return encodeFrame({ version: this.#version!, key: this.#key, seq: this.#seq++, cmd, payload, random: this.#config.random })
   }
 
   /**
@@ -144,7 +149,7 @@ export class Link {
     let frame: DecodedFrame
     try {
       const bytes = TRAITS[version].integrity === 'crc' ? withRetcode(raw) : raw
-      frame = decodeFrame(bytes, { version, key: this.#key, maxFrameBytes: this.#options.maxFrameBytes })
+      frame = decodeFrame(bytes, { version, key: this.#key, maxFrameBytes: this.#config.maxFrameBytes })
     } catch (error) {
       this.#sink.badFrame(error as Error, raw)
       return
@@ -156,7 +161,7 @@ export class Link {
   #opening(raw: Uint8Array): void {
     try {
       if (this.#probe !== undefined) {
-        const result = this.#probe.receive(raw, this.#options.deviceId)
+        const result = this.#probe.receive(raw, this.#config.deviceId)
         if (result !== undefined) this.#adopt(result)
         return
       }
@@ -165,7 +170,7 @@ export class Link {
       try {
         step = session.receive(raw)
       } catch (error) {
-        throw handshakeFailure(error, session.version, this.#options.deviceId)
+        throw handshakeFailure(error, session.version, this.#config.deviceId)
       }
       for (const bytes of step.send) this.#sink.send(bytes)
       this.#seq = session.nextSeq

@@ -42,22 +42,29 @@ export interface StatusSpec extends CommandSpec {
   sentAs: { isDevice22: boolean; probeIndex: number | undefined } | undefined
 }
 
+/** Where the device22 DP ids found so far are (read when the query is built). */
+export interface Device22Ids {
+  readonly device22Ids: ReadonlySet<string> | undefined
+}
+
 /**
  * A status query: the normal query of the version (cmd 10 or 16), a gateway child query, or,
  * when the device speaks device22, CONTROL_NEW with null DPs for the known ids (or the first
  * probe range when none are known yet, §9).
  * @param cid - gateway child, if any
- * @param knownIds - device22 DP ids found so far
+ * @param known - holds the device22 DP ids found so far
  */
-export function statusSpec(cid: string | undefined, knownIds: ReadonlySet<string>, settings: CallSettings): StatusSpec {
+export function statusSpec(cid: string | undefined, known: Device22Ids, settings: CallSettings): StatusSpec {
   const spec: StatusSpec = {
     build(ctx) {
       if (cid !== undefined || !ctx.isDevice22) {
         spec.sentAs = { isDevice22: false, probeIndex: undefined }
         return buildStatusRequest(ctxFor(ctx, cid))
       }
-      const ids = knownIds.size > 0 ? [...knownIds] : DEVICE22_PROBE_RANGES[0]!
-      spec.sentAs = { isDevice22: true, probeIndex: knownIds.size > 0 ? undefined : 0 }
+      const knownIds = known.device22Ids
+      const isKnown = knownIds !== undefined && knownIds.size > 0
+      const ids = isKnown ? [...knownIds] : DEVICE22_PROBE_RANGES[0]!
+      spec.sentAs = { isDevice22: true, probeIndex: isKnown ? undefined : 0 }
       return buildDev22StatusRequest(ctxFor(ctx, undefined), ids)
     },
     mode: 'collect',

@@ -3,28 +3,30 @@
  * device frames to them, STATUS pushes into the DP cache, keep-alive heartbeats and the
  * missed-reply checks. The lifecycle ({@link Engine}) decides when there is a connection.
  */
-import { CMD, NotJsonError, parseDevicePayload, type DecodedFrame, type DeviceMessage, type Dps } from '@tuya/codec'
+import { CMD, NotJsonError, parseDevicePayload, type DecodedFrame, type DeviceMessage, type DiscardInfo, type Dps, type ProtocolVersion } from '@tuya/codec'
 import { DecryptError } from '@tuya/crypto'
 import { WrongKeyError } from '../errors.ts'
 import { Command, type BuildContext, type BuiltCommand } from './command.ts'
-import { Dispatcher } from './dispatcher.ts'
+import { Dispatcher, type CommandWriter } from './dispatcher.ts'
 import { DpsCache } from './dps-state.ts'
 import type { EngineConfig, EngineHost } from './engine.ts'
-import type { DisconnectReason } from './events.ts'
+import type { ConnectionState, DisconnectReason } from './events.ts'
 import { expiredUnsent, heartbeatMissed, lostAfterWrite, outOfSync, silence, undecryptable } from './failures.ts'
-import type { Link } from './link.ts'
+import type { Link, LinkSink } from './link.ts'
 import { frameEntry } from './log.ts'
 import { heartbeatSpec } from './specs.ts'
 import { TRAITS } from './traits.ts'
 
-/** What the traffic needs from the lifecycle. */
+/** What the traffic needs from the lifecycle (the {@link Engine} itself: no closures per device). */
 export interface TrafficContext {
   readonly config: EngineConfig
   readonly host: EngineHost
-  isOnline(): boolean
+  readonly state: ConnectionState
+  readonly lastError: Error | undefined
   buildContext(): BuildContext
-  lastError(): Error | undefined
-  /** The connection is unusable because of the configuration (wrong key). */
+  /** The link is established (from {@link LinkSink.ready}). */
+  onReady(version: ProtocolVersion, isDevice22: boolean): void
+  /** The connection (attempt) is unusable: a failed establishment, or a wrong key. */
   fail(error: Error): void
   /** The connection is dead. */
   drop(reason: DisconnectReason, error: Error): void
@@ -32,8 +34,8 @@ export interface TrafficContext {
 
 const MAX_BAD_FRAMES = 3
 
-/** Commands and frames of one device. */
-export class Traffic {
+/** Commands and frames of one device; the sink of its current {@link Link}, and the writer of its dispatcher. */
+export class Traffic implements LinkSink, CommandWriter {
   readonly dispatcher: Dispatcher
   readonly cache = new DpsCache()
   readonly #ctx: TrafficContext
@@ -63,8 +65,8 @@ export class Traffic {
     this.#link = undefined
   }
 
-  /** The connection became usable. */
-  onReady(now: number): void {
+  /** The connection became usable (the engine calls this once it took the link's `ready`). */
+  begin(now: number): void {
     if (this.#link?.hasProvenKey === true) this.hasProvenKey = true
     this.lastWriteAt = now
   }
@@ -78,11 +80,13 @@ export class Traffic {
   /** Writes queued commands while the connection and the in-flight limit allow. */
   pump(): void {
     const link = this.#link
-    if (link === undefined || !link.isReady || !this.#ctx.isOnline()) return
-    this.dispatcher.pump(this.#ctx.buildContext(), (built) => this.#write(link, built))
+    if (link === undefined || !link.isReady || this.#ctx.state !== 'online') return
+    this.dispatcher.pump(this.#ctx.buildContext(), this)
   }
 
-  #write(link: Link, built: BuiltCommand): number {
+  /** Encodes and writes a command the dispatcher takes out (on the link `pump` checked). @returns its seq */
+  writeCommand(built: BuiltCommand): number {
+    const link = this.#link!
     const seq = link.nextSeq
     const bytes = link.encode(built.cmd, built.payload)
     const { payload } = built
@@ -130,7 +134,7 @@ export class Traffic {
   /** The earliest time anything here needs attention, or Infinity. */
   nextWake(): number {
     const at = this.dispatcher.nextWake()
-    return this.#ctx.isOnline() && this.isIdle() ? Math.min(at, this.heartbeatDue()) : at
+    return this.#ctx.state === 'online' && this.isIdle() ? Math.min(at, this.heartbeatDue()) : at
   }
 
   /** Settles what is due: settle windows, missed replies, deadlines of unsent commands. */
@@ -142,14 +146,14 @@ export class Traffic {
     for (const command of this.dispatcher.expire(now)) {
       if (command === this.#heartbeat) {
         this.#heartbeat = undefined
-        if (this.#ctx.isOnline()) this.#ctx.drop('heartbeat-timeout', heartbeatMissed(config.heartbeatTimeoutMs, deviceId))
+        if (this.#ctx.state === 'online') this.#ctx.drop('heartbeat-timeout', heartbeatMissed(config.heartbeatTimeoutMs, deviceId))
       } else if (command.phase === 'written') {
         wasSilent = true
         const error = silence(command.built?.cmd ?? -1, command.spec.timeoutMs, this.#isFreshSilence(), deviceId)
         if (error instanceof WrongKeyError) configError = error
         command.fail(error)
       } else {
-        command.fail(expiredUnsent(this.#ctx.isOnline(), command.spec.timeoutMs, this.#ctx.lastError(), deviceId))
+        command.fail(expiredUnsent(this.#ctx.state === 'online', command.spec.timeoutMs, this.#ctx.lastError, deviceId))
       }
     }
     if (configError !== undefined) this.#ctx.fail(configError)
@@ -158,7 +162,7 @@ export class Traffic {
 
   /** A written command got no answer (timed out, aborted): send a heartbeat unless one is on its way. */
   checkLiveness(): void {
-    if (this.#ctx.isOnline() && this.#heartbeat === undefined) this.#startHeartbeat()
+    if (this.#ctx.state === 'online' && this.#heartbeat === undefined) this.#startHeartbeat()
   }
 
   /** §18.29: a 3.1-3.3 device drops frames it cannot decrypt; silence on a fresh connection to a device that never answered us means a wrong key. */
@@ -195,8 +199,34 @@ export class Traffic {
     for (const command of this.dispatcher.takeQueued(predicate)) command.fail(error)
   }
 
+  /** {@link LinkSink.send}: a handshake frame to write. */
+  send(bytes: Uint8Array): void {
+    this.writeRaw(bytes, undefined, undefined)
+  }
+
+  /** {@link LinkSink.ready}: the lifecycle takes it. */
+  ready(version: ProtocolVersion, isDevice22: boolean): void {
+    this.#ctx.onReady(version, isDevice22)
+  }
+
+  /** {@link LinkSink.failed}: establishment failed. */
+  failed(error: Error): void {
+    this.#ctx.fail(error)
+  }
+
+  /** {@link LinkSink.wantsDiscards}: skipped bytes are only logged. */
+  get wantsDiscards(): boolean {
+    return this.#ctx.config.logger !== undefined
+  }
+
+  /** {@link LinkSink.discard}: logs the skipped bytes. */
+  discard(info: DiscardInfo): void {
+    const { config } = this.#ctx
+    config.logger?.({ level: 'warn', deviceId: config.deviceId, message: `skipped ${info.bytes} bytes that are not a frame`, error: info.error })
+  }
+
   /** A decoded device frame: pushes update the state, replies settle their command. */
-  onFrame(frame: DecodedFrame, raw: Uint8Array): void {
+  frame(frame: DecodedFrame, raw: Uint8Array): void {
     const { config } = this.#ctx
     this.#linkFrames++
     this.#badFrames = 0
@@ -206,7 +236,7 @@ export class Traffic {
     try {
       message = parseDevicePayload(frame)
     } catch (error) {
-      this.onBadFrame(error as Error)
+      this.badFrame(error as Error)
       return
     }
     if (frame.cmd === CMD.STATUS) {
@@ -242,7 +272,7 @@ export class Traffic {
   }
 
   /** A frame that failed its checks: a wrong key on a fresh 3.1-3.3 connection, else dropped (three in a row: reconnect). */
-  onBadFrame(error: Error): void {
+  badFrame(error: Error): void {
     const link = this.#link
     if (link === undefined) return
     const { config } = this.#ctx

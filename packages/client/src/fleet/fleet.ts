@@ -2,22 +2,27 @@
  * `createFleet()`: many device handles under one manager. It adds and removes handles, merges
  * their events into one typed EventTarget (each with the device id), tracks who is online,
  * and starts connections capped (`maxConcurrentConnects`, through a shared connect gate) and
- * staggered (`staggerMs`). Built only on the public handle: `createDevice`, its events and
- * `connect()`.
+ * staggered (`staggerMs`). Built on the public handle (`createDevice`, `connect()`), except
+ * that it follows each handle's events through an internal observer (which sees what the
+ * handle dispatches, before its listeners) rather than five event listeners per device.
  */
-import type { ConnectedDetail, DisconnectedDetail, DpsDetail, StateDetail } from '../core/events.ts'
-import { createDevice, type TuyaDevice } from '../device.ts'
+import type { EngineEvent } from '../core/events.ts'
+import { createDevice, observeHandle, type TuyaDevice } from '../device.ts'
 import { ClosedError } from '../errors.ts'
 import { createConnectGate } from '../gate.ts'
+import { coalescingSetTimer } from '../transport/coalescing-timer.ts'
 import { systemNow, systemSetTimer } from '../transport/timers.ts'
 import type { ConnectGate } from '../transport/types.ts'
 import type { DeviceOptions } from '../types.ts'
+import { Entry } from './entry.ts'
 import { FleetEventTarget, type FleetEventType, type FleetUpdate } from './events.ts'
 import { StartScheduler } from './scheduler.ts'
 import type { ConnectAllOptions, ConnectAllResult, FleetDeviceOptions, FleetOptions, FleetUpdatesOptions, SharedDeviceOptions } from './types.ts'
 import { iterateFleetUpdates } from './updates.ts'
 
-const DEVICE_EVENTS = ['dps', 'connected', 'disconnected', 'error', 'state'] as const
+/** Default {@link FleetOptions.timerSlackMs}. */
+const DEFAULT_TIMER_SLACK_MS = 25
+
 const DEFAULT_UPDATE_TYPES: readonly FleetEventType[] = ['dps', 'online', 'offline', 'error']
 const UPDATE_TYPES = new Set<string>(['dps', 'online', 'offline', 'error', 'state'])
 
@@ -26,16 +31,6 @@ interface Watcher {
   online(id: string): void
   failed(id: string, error: Error): void
   closed(error: Error): void
-}
-
-/** A device in the fleet. */
-interface Entry {
-  readonly id: string
-  readonly device: TuyaDevice
-  /** Receives the device's events (one object for all five types). */
-  readonly listener: { handleEvent(event: Event): void }
-  /** Aborts the `connect()` call of the fleet's start, if one is waiting. */
-  start: AbortController | undefined
 }
 
 /** Many Tuya devices under one manager. See {@link createFleet}. */
@@ -48,17 +43,20 @@ export class TuyaFleet extends FleetEventTarget {
   readonly #online = new Set<string>()
   readonly #watchers = new Set<Watcher>()
   readonly #ends = new Set<() => void>()
+  readonly #onEntryEvent = (entry: Entry, event: EngineEvent): void => this.#onDeviceEvent(entry, event)
   #closing: Promise<void> | undefined
 
   /** @internal use createFleet() */
   constructor(options: FleetOptions) {
     super()
-    const { maxConcurrentConnects = 16, staggerMs = 0, autoConnect = false, connectGate, ...shared } = options
+    const { maxConcurrentConnects = 16, staggerMs = 0, autoConnect = false, connectGate, timerSlackMs = DEFAULT_TIMER_SLACK_MS, ...shared } = options
     if (!Number.isInteger(maxConcurrentConnects) || maxConcurrentConnects < 1) throw new RangeError(`options.maxConcurrentConnects must be an integer >= 1, got ${String(maxConcurrentConnects)}`)
     if (typeof staggerMs !== 'number' || !Number.isFinite(staggerMs) || staggerMs < 0) throw new RangeError(`options.staggerMs must be a finite number >= 0 (milliseconds), got ${String(staggerMs)}`)
     if (typeof autoConnect !== 'boolean') throw new TypeError('options.autoConnect must be a boolean')
     if (connectGate !== undefined && typeof connectGate?.acquire !== 'function') throw new TypeError('options.connectGate must be a ConnectGate (createConnectGate())')
-    this.#shared = shared
+    if (typeof timerSlackMs !== 'number' || !Number.isFinite(timerSlackMs) || timerSlackMs < 0) throw new RangeError(`options.timerSlackMs must be a finite number >= 0 (milliseconds), got ${String(timerSlackMs)}`)
+    // The devices' timers (heartbeats, deadlines) share a grid; connection starts keep exact timers.
+    this.#shared = shared.setTimer === undefined && timerSlackMs > 0 ? { ...shared, setTimer: coalescingSetTimer(timerSlackMs) } : shared
     this.#gate = connectGate ?? createConnectGate({ concurrency: maxConcurrentConnects })
     this.#isAutoConnect = autoConnect
     this.#scheduler = new StartScheduler({ cap: maxConcurrentConnects, staggerMs, now: shared.now ?? systemNow, setTimer: shared.setTimer ?? systemSetTimer })
@@ -96,8 +94,8 @@ export class TuyaFleet extends FleetEventTarget {
     const merged: Record<string, unknown> = { ...this.#shared }
     for (const [name, value] of Object.entries(options)) if (value !== undefined) merged[name] = value
     const device = createDevice({ ...merged, connectGate: this.#gate } as unknown as DeviceOptions)
-    const entry: Entry = { id, device, listener: { handleEvent: (event) => this.#onDeviceEvent(entry, event) }, start: undefined }
-    for (const type of DEVICE_EVENTS) device.addEventListener(type, entry.listener)
+    const entry = new Entry(id, device, this.#onEntryEvent)
+    observeHandle(device, entry)
     this.#entries.set(id, entry)
     if (this.#isAutoConnect) this.#schedule(entry)
     return device
@@ -232,9 +230,9 @@ export class TuyaFleet extends FleetEventTarget {
   async #closeEntry(entry: Entry): Promise<void> {
     this.#scheduler.cancel(entry.id)
     entry.start?.abort()
-    // Still listening while it closes: `offline` (reason close) and the state accounting go out.
+    // Still observing while it closes: `offline` (reason close) and the state accounting go out.
     await entry.device.close()
-    for (const type of DEVICE_EVENTS) entry.device.removeEventListener(type, entry.listener)
+    observeHandle(entry.device, undefined)
     this.#online.delete(entry.id)
   }
 
@@ -256,33 +254,38 @@ export class TuyaFleet extends FleetEventTarget {
     entry.device.connect({ signal: abort.signal, failFast: true }).then(done, done)
   }
 
-  #onDeviceEvent(entry: Entry, event: Event): void {
+  // The fleet event is the device's event detail (the engine event without its type) plus the
+  // id, in the same key order as before; it is built only when the fleet has a listener for it.
+  #onDeviceEvent(entry: Entry, event: EngineEvent): void {
     const { id } = entry
-    const { detail } = event as CustomEvent<unknown>
     switch (event.type) {
       case 'dps':
-        this.emit('dps', { id, ...(detail as DpsDetail) })
+        if (this.hears('dps')) this.emit('dps', event.cid === undefined ? { id, dps: event.dps, state: event.state, source: event.source } : { id, dps: event.dps, state: event.state, source: event.source, cid: event.cid })
         return
       case 'connected':
         this.#online.add(id)
-        this.emit('online', { id, ...(detail as ConnectedDetail) })
+        this.emit('online', { id, version: event.version, isReconnect: event.isReconnect, isVersionDetected: event.isVersionDetected })
         for (const watcher of this.#watchers) watcher.online(id)
         return
-      case 'disconnected':
+      case 'disconnected': {
         this.#online.delete(id)
-        this.emit('offline', { id, ...(detail as DisconnectedDetail) })
+        if (this.hears('offline')) {
+          const { type, ...detail } = event
+          this.emit('offline', { id, ...detail })
+        }
         return
+      }
       case 'error': {
-        const { error } = detail as { error: Error }
+        const { error } = event
         this.emit('error', { id, error })
         if (!entry.device.online) for (const watcher of this.#watchers) watcher.failed(id, error)
         return
       }
       case 'state': {
-        const { state, previous } = detail as StateDetail
+        const { state, previous } = event
         if (state === 'connecting') this.#scheduler.onConnecting(1)
         else if (previous === 'connecting') this.#scheduler.onConnecting(-1)
-        this.emit('state', { id, state, previous })
+        if (this.hears('state')) this.emit('state', { id, state, previous })
         return
       }
     }
@@ -293,7 +296,7 @@ export class TuyaFleet extends FleetEventTarget {
  * Creates a fleet: a manager for many devices with one merged event stream, online/offline
  * per device, a cap on concurrent connects and staggered starts.
  *
- * @param options - maxConcurrentConnects (16), staggerMs (0), autoConnect (false), connectGate,
+ * @param options - maxConcurrentConnects (16), staggerMs (0), autoConnect (false), connectGate, timerSlackMs (25),
  *   and device options every device shares (version, port, timeouts, reconnect, logger, ...)
  * @returns the fleet
  * @throws TypeError or RangeError for bad options

@@ -19,6 +19,13 @@ export interface FleetOptions extends SharedDeviceOptions {
   autoConnect?: boolean
   /** Share one gate among fleets (or with other handles). Default: `createConnectGate({ concurrency: maxConcurrentConnects })`. */
   connectGate?: ConnectGate
+  /**
+   * Timer slack of the fleet's devices, in ms: their timers (heartbeats, command deadlines,
+   * reconnect delays) fire at the next multiple of it, never early and at most this late, so
+   * devices falling due close together share one wake-up of the process. Default 25; 0 gives
+   * every device exact timers of its own. Ignored when `setTimer` is given.
+   */
+  timerSlackMs?: number
 }
 
 /** Options of `fleet.add()`: those of `createDevice()` (the fleet's shared options fill in what is left out). */

@@ -7,12 +7,82 @@
  * the client's own CPU time per request on loopback. Every socket of the process reads into
  * the same buffer: read callbacks run one at a time, and the engine copies what it keeps
  * (the deframer copies frames and partial frames) before the callback returns.
+ *
+ * An open connection keeps only its {@link TcpTransport} (the socket's listeners are shared
+ * functions that find it through the socket): the connect attempt's promise, timer, signal
+ * listener and request are let go once it is open, so a thousand idle connections do not
+ * hold a thousand of each.
  */
 import * as net from 'node:net'
 import type { ConnectRequest, Connector, Transport, TransportHandlers } from './types.ts'
 
 const READ_BUFFER_BYTES = 64 * 1024
 let readBuffer: Uint8Array | undefined
+
+/** The socket property that leads its shared listeners to the transport. */
+const TRANSPORT = Symbol('tuya.tcpTransport')
+type OwnedSocket = net.Socket & { [TRANSPORT]: TcpTransport }
+
+/** One TCP connection, from the connect attempt on. */
+class TcpTransport implements Transport {
+  readonly socket: OwnedSocket
+  readonly #handlers: TransportHandlers
+  #isOpen = false
+  #closeError: Error | undefined
+  /** Settles the connect attempt (success without an error); undefined once settled. */
+  settle: ((error?: Error) => void) | undefined
+
+  constructor(host: string, port: number, handlers: TransportHandlers) {
+    this.#handlers = handlers
+    // A bound method (not a closure): Bun calls `onread` without the socket as `this`.
+    const socket = net.connect({ host, port, noDelay: true, onread: { buffer: (readBuffer ??= new Uint8Array(READ_BUFFER_BYTES)), callback: this.onRead.bind(this) } }) as OwnedSocket
+    socket[TRANSPORT] = this
+    this.socket = socket
+    socket.once('connect', onConnect)
+    socket.on('error', onError)
+    socket.on('close', onClose)
+  }
+
+  write(bytes: Uint8Array): void {
+    if (!this.socket.destroyed) this.socket.write(bytes)
+  }
+
+  close(): void {
+    this.socket.destroy()
+  }
+
+  /** The connection is established: from now on reads and the close go to the handlers. */
+  open(): void {
+    this.#isOpen = true
+    this.socket.setNoDelay(true)
+  }
+
+  onRead(length: number): boolean {
+    if (this.#isOpen && length > 0) this.#handlers.onData(readBuffer!.subarray(0, length))
+    return true
+  }
+
+  onError(error: Error): void {
+    if (this.#isOpen) this.#closeError = error
+    else this.settle?.(error)
+  }
+
+  onClose(): void {
+    if (this.#isOpen) this.#handlers.onClose(this.#closeError)
+  }
+}
+
+function onConnect(this: OwnedSocket): void {
+  this[TRANSPORT].settle?.()
+}
+
+function onError(this: OwnedSocket, error: Error): void {
+  this[TRANSPORT].onError(error)
+}
+
+function onClose(this: OwnedSocket): void {
+  this[TRANSPORT].onClose()
+}
 
 /**
  * A {@link Connector} over TCP (`node:net`), with Nagle's algorithm off.
@@ -26,58 +96,26 @@ export const tcpConnector: Connector = (request: ConnectRequest, handlers: Trans
   const { signal } = request
   if (signal.aborted) return Promise.reject(signal.reason)
   return new Promise<Transport>((resolve, reject) => {
-    let isOpen = false
-    let isDone = false
-    const buffer = (readBuffer ??= new Uint8Array(READ_BUFFER_BYTES))
-    const socket = net.connect({
-      host: request.host,
-      port: request.port,
-      noDelay: true,
-      onread: {
-        buffer,
-        callback: (length: number): boolean => {
-          if (isOpen && length > 0) handlers.onData(buffer.subarray(0, length))
-          return true
-        },
-      },
-    })
-    const finish = (error?: Error): void => {
+    const transport = new TcpTransport(request.host, request.port, handlers)
+    const settle = (error?: Error): void => {
       clearTimeout(timer)
       signal.removeEventListener('abort', onAbort)
-      if (isOpen) return
-      isDone = true
-      socket.destroy()
-      reject(error)
+      transport.settle = undefined
+      if (error === undefined) {
+        transport.open()
+        resolve(transport)
+      } else {
+        transport.socket.destroy()
+        reject(error)
+      }
     }
-    const onAbort = (): void => finish(signal.reason as Error)
+    const onAbort = (): void => settle(signal.reason as Error)
     const timer = setTimeout(() => {
       const error = new Error(`TCP connect to ${request.host}:${request.port} timed out after ${request.timeoutMs} ms`)
       error.name = 'TimeoutError'
-      finish(error)
+      settle(error)
     }, request.timeoutMs)
     signal.addEventListener('abort', onAbort, { once: true })
-    socket.once('connect', () => {
-      if (isDone) return
-      clearTimeout(timer)
-      signal.removeEventListener('abort', onAbort)
-      isOpen = true
-      socket.setNoDelay(true)
-      resolve({
-        write: (bytes) => {
-          if (!socket.destroyed) socket.write(bytes)
-        },
-        close: () => {
-          socket.destroy()
-        },
-      })
-    })
-    let closeError: Error | undefined
-    socket.on('error', (error) => {
-      if (isOpen) closeError = error
-      else finish(error)
-    })
-    socket.on('close', () => {
-      if (isOpen) handlers.onClose(closeError)
-    })
+    transport.settle = settle
   })
 }

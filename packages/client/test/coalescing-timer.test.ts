@@ -1,0 +1,48 @@
+/**
+ * The fleet's timer slack (transport/coalescing-timer.ts): timers due close together fire from
+ * one setTimeout, never before they are due, and a cancelled one never fires.
+ */
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { coalescingSetTimer } from '../src/transport/coalescing-timer.ts'
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+describe('coalescingSetTimer', () => {
+  it('timers due within one grid step fire together, none early, a cancelled one never', async () => {
+    const slack = 40
+    const setTimer = coalescingSetTimer(slack)
+    // Start just after a grid point, so the three due times share the next one.
+    await sleep(slack - (Date.now() % slack) + 1)
+    const armedAt = Date.now()
+    const fired: Array<{ name: string; at: number; due: number }> = []
+    const arm = (name: string, delay: number) => setTimer(() => fired.push({ name, at: Date.now(), due: armedAt + delay }), delay)
+    arm('a', 2)
+    const cancelB = arm('b', 10)
+    arm('c', 20)
+    arm('d', slack + 10)
+    cancelB()
+    await sleep(3 * slack)
+    assert.deepEqual(fired.map((f) => f.name), ['a', 'c', 'd'])
+    // Each fires at (or after) the grid point at or after its due time.
+    for (const f of fired) assert.ok(f.at >= Math.ceil(f.due / slack) * slack, `${f.name} fired before its grid point`)
+    // a and c share a grid point: one wake-up, the same millisecond; d is on the next one.
+    assert.ok(fired[1]!.at - fired[0]!.at <= 2, `a and c fired ${fired[1]!.at - fired[0]!.at} ms apart`)
+    assert.ok(fired[2]!.at >= fired[0]!.at + slack - 1)
+  })
+
+  it('a timer armed while its grid point fires runs on a later wake-up, not lost', async () => {
+    const setTimer = coalescingSetTimer(10)
+    let second = false
+    await new Promise<void>((resolve) => {
+      setTimer(() => setTimer(() => { second = true; resolve() }, 0), 0)
+    })
+    assert.equal(second, true)
+  })
+
+  it('rejects a slack that is not a positive number of milliseconds', () => {
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '5' as unknown as number]) {
+      assert.throws(() => coalescingSetTimer(bad), RangeError)
+    }
+  })
+})
