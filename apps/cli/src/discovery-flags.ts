@@ -3,7 +3,7 @@
  * up by its beacon when devices.json has no address): ports, bind address, and the opt-in
  * 3.5 solicitation. Listening is passive; only `--broadcast ADDR` sends anything, to ADDR only.
  */
-import { DiscoveryBindError, type DiscoveryOptions } from '@tuya/discovery'
+import { DiscoveryBindError, isDiscoveryOptionError, type DiscoveryOptions } from '@tuya/discovery'
 import { UsageError, type FlagSpec, type ParsedArgs } from './args.ts'
 
 /** `--broadcast`, `--broadcast-port`, `--port-plain`, `--port-encrypted`, `--port-replies`, `--bind`. */
@@ -72,16 +72,16 @@ export function describeBindError(error: unknown): string | undefined {
 }
 
 /**
- * Turns an option error of @tuya/discovery (a RangeError/TypeError naming `solicit.*` or
- * `ports.*`) into a usage error naming the flag.
+ * Turns an option error of @tuya/discovery (a RangeError/TypeError whose `option` is `solicit*`
+ * or `ports*`, see `isDiscoveryOptionError`) into a usage error naming the flag.
  * @param error - what createDiscovery, scan or findDevice threw
  * @returns the UsageError, or undefined for any other error
  */
 export function discoveryUsageError(error: unknown): UsageError | undefined {
-  if (!(error instanceof RangeError) && !(error instanceof TypeError)) return undefined
-  const message = error.message
-  if (message.startsWith('solicit.ip')) return new UsageError(`--broadcast: no local interface is on that network; use the broadcast address of a network this machine is on`)
-  if (message.startsWith('solicit')) return new UsageError(`--broadcast: ${message}`)
-  if (message.startsWith('ports')) return new UsageError(`--port-plain/--port-encrypted/--port-replies: ${message}`)
+  if (!isDiscoveryOptionError(error)) return undefined
+  const { option, reason } = error
+  if (option === 'solicit.ip' && reason === 'no-interface') return new UsageError(`--broadcast: no local interface is on that network; use the broadcast address of a network this machine is on`)
+  if (option === 'solicit' || option.startsWith('solicit.')) return new UsageError(`--broadcast: ${error.message}`)
+  if (option === 'ports' || option.startsWith('ports.')) return new UsageError(`--port-plain/--port-encrypted/--port-replies: ${error.message}`)
   return undefined
 }

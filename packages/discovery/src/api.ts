@@ -16,6 +16,7 @@ type Setup = Omit<DiscoveryOptions, 'signal'>
  * @param options - timeoutMs, ids, signal, and the {@link DiscoveryOptions} (ports, solicit, debug, ...)
  * @returns every device seen, in the order first seen
  * @throws DiscoveryBindError when a port cannot be bound; the signal's reason when aborted
+ * @throws TypeError or RangeError for bad options, with `option` and `reason` (see `isDiscoveryOptionError`)
  * @example
  * const devices = await scan({ ids: ['bf0123456789abcdefgh'], timeoutMs: 8000 })
  */
@@ -37,6 +38,7 @@ export async function scan(options: ScanOptions & Setup = {}): Promise<Discovere
  * @param options - signal, and the {@link DiscoveryOptions}
  * @returns an async iterator of `{ change: 'new' | 'updated', device }`
  * @throws DiscoveryBindError (from the first `next()`) when a port cannot be bound
+ * @throws TypeError or RangeError (from the first `next()`) for bad options, with `option` and `reason`
  * @example
  * for await (const { change, device } of discover({ signal: AbortSignal.timeout(30_000) })) {
  *   console.log(change, device.id, device.ip, device.version)
@@ -61,6 +63,7 @@ export async function* discover(options: UpdatesOptions & Setup = {}): AsyncGene
  * @returns the device's record as soon as its first beacon arrives
  * @throws DeviceNotFoundError (TUYA_ERR_DISCOVERY_NOT_FOUND) after `timeoutMs`
  * @throws DiscoveryBindError when a port cannot be bound; the signal's reason when aborted
+ * @throws TypeError for a bad `id`; TypeError or RangeError for bad options, with `option` and `reason`
  * @example
  * const { ip, version } = await findDevice('bf0123456789abcdefgh', { timeoutMs: 8000 })
  */

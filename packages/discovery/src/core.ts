@@ -5,6 +5,7 @@
  */
 import { DEFAULT_MAX_DATAGRAM_BYTES, DEFAULT_MAX_DEVICES, IGNORED_REASONS } from './constants.ts'
 import { decodeBeacon } from './decode-beacon.ts'
+import { optionError } from './option-error.ts'
 import type { Beacon, DatagramSource, DeviceChange, DiscoveredDevice, DiscoveryStats, IgnoredDatagram, IgnoredReason } from './types.ts'
 
 /** Options of {@link DiscoveryCore}. */
@@ -21,9 +22,9 @@ export type ReceiveResult =
   | { type: 'beacon'; device: DiscoveredDevice; change: DeviceChange | undefined }
   | IgnoredDatagram
 
-function positiveInteger(value: number | undefined, fallback: number, name: string): number {
+function positiveInteger(value: number | undefined, fallback: number, name: 'maxDatagramBytes' | 'maxDevices'): number {
   if (value === undefined) return fallback
-  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${String(value)}`)
+  if (!Number.isSafeInteger(value) || value < 1) throw optionError(RangeError, name, `${name} must be a positive integer, got ${String(value)}`)
   return value
 }
 
@@ -51,7 +52,7 @@ export class DiscoveryCore {
 
   /**
    * @param options - maxDatagramBytes, maxDevices
-   * @throws RangeError for a limit that is not a positive integer
+   * @throws RangeError for a limit that is not a positive integer (with `option` naming it)
    */
   constructor(options: DiscoveryCoreOptions = {}) {
     this.#maxDatagramBytes = positiveInteger(options.maxDatagramBytes, DEFAULT_MAX_DATAGRAM_BYTES, 'maxDatagramBytes')

@@ -6,6 +6,7 @@ import { CMD, decodeFrame, FrameError, NotJsonError, UDP_KEY, type DecodedFrame 
 import { aesEcbDecrypt, assertBytes, DecryptError } from '@tuya/crypto'
 import { beaconFromJson, opensObject, parseBeaconJson, stripTrailingNuls, type BeaconFrameInfo } from './beacon-json.ts'
 import { DEFAULT_MAX_DATAGRAM_BYTES } from './constants.ts'
+import { optionError } from './option-error.ts'
 import type { BeaconDecodeResult, DatagramSource, IgnoredDatagram } from './types.ts'
 
 /** Options of {@link decodeBeacon}. */
@@ -127,6 +128,7 @@ function decodeRaw(bytes: Uint8Array, source: DatagramSource): BeaconDecodeResul
  * @param options - maxDatagramBytes
  * @returns `{ type: 'beacon', beacon }` or `{ type: 'ignored', reason, message }`
  * @throws TypeError when `bytes` is not a Uint8Array or `source` has no address
+ * @throws RangeError with `option: 'maxDatagramBytes'` when that is not a positive integer
  * @example
  * const result = decodeBeacon(datagram, { address: '192.168.1.50', port: 6667 })
  * if (result.type === 'beacon') console.log(result.beacon.id, result.beacon.ip, result.beacon.version)
@@ -137,7 +139,7 @@ export function decodeBeacon(bytes: Uint8Array, source: DatagramSource, options:
     throw new TypeError('source must be { address: string, port: number }, the datagram\'s sender')
   }
   const maxBytes = options.maxDatagramBytes ?? DEFAULT_MAX_DATAGRAM_BYTES
-  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new RangeError(`options.maxDatagramBytes must be a positive integer, got ${String(maxBytes)}`)
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw optionError(RangeError, 'maxDatagramBytes', `options.maxDatagramBytes must be a positive integer, got ${String(maxBytes)}`)
   if (bytes.length === 0) return ignored('empty', 'an empty datagram')
   if (bytes.length > maxBytes) return ignored('oversized', `${bytes.length} bytes exceed maxDatagramBytes ${maxBytes}`)
   const prefix = prefixOf(bytes)

@@ -8,6 +8,7 @@ import { DiscoveryCore } from './core.ts'
 import { encodeSolicitation } from './encode-solicitation.ts'
 import { DiscoveryClosedError } from './errors.ts'
 import { DiscoveryEventTarget } from './events.ts'
+import { optionError } from './option-error.ts'
 import { resolvePorts, resolveSolicit, type DiscoveryOptions, type ResolvedSolicit } from './options.ts'
 import { localAddressFor } from './transport/interfaces.ts'
 import { systemClock, type Clock, type Timer } from './transport/timers.ts'
@@ -140,7 +141,7 @@ class DiscoveryImpl extends DiscoveryEventTarget implements Discovery {
   async solicit(): Promise<void> {
     this.#checkOpen()
     const config = this.#solicitConfig
-    if (config === undefined) throw new TypeError('solicit() needs the `solicit` option ({ address: "<your broadcast address>" })')
+    if (config === undefined) throw optionError(TypeError, 'solicit', 'solicit() needs the `solicit` option ({ address: "<your broadcast address>" })', 'missing')
     const socket = this.#sockets.get('replies') ?? [...this.#sockets.values()][0]!
     const bytes = encodeSolicitation(this.#random === undefined ? { ip: config.ip } : { ip: config.ip, random: this.#random })
     this.#lastSolicitMs = this.#clock.now()
@@ -237,7 +238,8 @@ class DiscoveryImpl extends DiscoveryEventTarget implements Discovery {
  * @param options - ports, bindAddress, solicit, limits, debug, transport, clock, signal
  * @returns the running discovery, once every port is bound
  * @throws DiscoveryBindError (TUYA_ERR_DISCOVERY_BIND) naming the port and its likely holder
- * @throws TypeError or RangeError for bad options
+ * @throws TypeError or RangeError for bad options, with `option` (such as `'solicit.ip'`) and `reason`
+ *   (`'no-interface'`: no local interface is on the network of `solicit.address`); see `isDiscoveryOptionError`
  * @example
  * await using discovery = await createDiscovery({ solicit: { address: '192.168.1.255' } })
  * discovery.addEventListener('device', (e) => console.log(e.detail.change, e.detail.device.id))

@@ -6,6 +6,7 @@
 import { CMD, encodeFrame, UDP_KEY } from '@tuya/codec'
 import type { RandomSource } from '@tuya/crypto'
 import { isIPv4 } from './beacon-json.ts'
+import { optionError } from './option-error.ts'
 
 /** Options of {@link encodeSolicitation}. */
 export interface EncodeSolicitationOptions {
@@ -22,13 +23,13 @@ export interface EncodeSolicitationOptions {
  *
  * @param options - ip (where answers go), iv or random
  * @returns the datagram, to be sent to a broadcast address on UDP 7000
- * @throws RangeError when `ip` is not a dotted-quad IPv4 address, or the IV is not 12 bytes
+ * @throws RangeError when `ip` is not a dotted-quad IPv4 address (with `option: 'ip'`), or the IV is not 12 bytes
  * @example
  * const datagram = encodeSolicitation({ ip: '192.168.1.10' }) // send to 192.168.1.255:7000
  */
 export function encodeSolicitation(options: EncodeSolicitationOptions): Uint8Array {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object with an ip')
-  if (!isIPv4(options.ip)) throw new RangeError(`options.ip must be a dotted-quad IPv4 address, got ${JSON.stringify(options.ip)}`)
+  if (!isIPv4(options.ip)) throw optionError(RangeError, 'ip', `options.ip must be a dotted-quad IPv4 address, got ${JSON.stringify(options.ip)}`)
   return encodeFrame({
     version: '3.5',
     key: UDP_KEY,

@@ -5,6 +5,7 @@
 import { DEFAULT_FIND_TIMEOUT_MS, DEFAULT_SCAN_TIMEOUT_MS } from './constants.ts'
 import { DeviceNotFoundError, DiscoveryClosedError } from './errors.ts'
 import type { DiscoveryEvent, DiscoveryEventTarget } from './events.ts'
+import { optionError } from './option-error.ts'
 import { checkTimeout } from './options.ts'
 import type { Clock, Timer } from './transport/timers.ts'
 import type { DeviceUpdate, DiscoveredDevice } from './types.ts'
@@ -49,10 +50,10 @@ export interface WaitContext {
 
 function checkIds(ids: Iterable<string> | undefined): Set<string> | undefined {
   if (ids === undefined) return undefined
-  if (typeof ids === 'string' || typeof (ids as Partial<Iterable<string>>)[Symbol.iterator] !== 'function') throw new TypeError('options.ids must be an array (or iterable) of device ids')
+  if (typeof ids === 'string' || typeof (ids as Partial<Iterable<string>>)[Symbol.iterator] !== 'function') throw optionError(TypeError, 'ids', 'options.ids must be an array (or iterable) of device ids')
   const set = new Set(ids)
-  for (const id of set) if (typeof id !== 'string' || id.length === 0) throw new TypeError('options.ids must hold non-empty strings (device ids)')
-  if (set.size === 0) throw new RangeError('options.ids must name at least one device id (omit it to listen for timeoutMs)')
+  for (const id of set) if (typeof id !== 'string' || id.length === 0) throw optionError(TypeError, 'ids', 'options.ids must hold non-empty strings (device ids)')
+  if (set.size === 0) throw optionError(RangeError, 'ids', 'options.ids must name at least one device id (omit it to listen for timeoutMs)')
   return set
 }
 
@@ -105,7 +106,7 @@ function waitUntil<T>(
 export function scanDevices(ctx: WaitContext, options: ScanOptions): Promise<DiscoveredDevice[]> {
   const timeoutMs = checkTimeout(options.timeoutMs, DEFAULT_SCAN_TIMEOUT_MS, 'options.timeoutMs')
   const missing = checkIds(options.ids)
-  if (timeoutMs === Infinity && missing === undefined) throw new RangeError('options.timeoutMs may be Infinity only together with options.ids')
+  if (timeoutMs === Infinity && missing === undefined) throw optionError(RangeError, 'timeoutMs', 'options.timeoutMs may be Infinity only together with options.ids')
   const seen = new Map<string, DiscoveredDevice>()
   const result = () => [...seen.values()]
   return waitUntil(ctx, timeoutMs, options.signal, result, result, (done) => {
