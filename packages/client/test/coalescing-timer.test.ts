@@ -49,6 +49,35 @@ describe('coalescingSetTimer', () => {
     assert.equal(second, true)
   })
 
+  it('cancelling every timer of a grid point clears its setTimeout (a closed fleet does not hold the process)', () => {
+    const realSet = globalThis.setTimeout
+    const realClear = globalThis.clearTimeout
+    const armed: unknown[] = []
+    const cleared: unknown[] = []
+    globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+      const handle = realSet(...args)
+      armed.push(handle)
+      return handle
+    }) as typeof setTimeout
+    globalThis.clearTimeout = ((handle: Parameters<typeof clearTimeout>[0]) => {
+      cleared.push(handle)
+      realClear(handle)
+    }) as typeof clearTimeout
+    try {
+      const setTimer = coalescingSetTimer(1000)
+      const cancels = [setTimer(() => assert.fail('cancelled'), 60_000), setTimer(() => assert.fail('cancelled'), 60_000)]
+      assert.equal(armed.length, 1, 'one setTimeout for both')
+      cancels[0]!()
+      assert.deepEqual(cleared, [], 'one timer is still live')
+      cancels[1]!()
+      cancels[1]!()
+      assert.deepEqual(cleared, armed)
+    } finally {
+      globalThis.setTimeout = realSet
+      globalThis.clearTimeout = realClear
+    }
+  })
+
   it('rejects a slack that is not a positive number of milliseconds', () => {
     for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '5' as unknown as number]) {
       assert.throws(() => coalescingSetTimer(bad), RangeError)

@@ -5,7 +5,13 @@
  */
 import type { SetTimer } from './types.ts'
 
-type Bucket = Array<(() => void) | undefined>
+/** The timers due at one grid point, and the `setTimeout` that fires them. */
+interface Bucket {
+  callbacks: Array<(() => void) | undefined>
+  /** Callbacks neither run nor cancelled: at 0 the bucket's setTimeout is cleared. */
+  live: number
+  timer: ReturnType<typeof setTimeout>
+}
 
 /**
  * A {@link SetTimer} whose timers fire at the first multiple of `slackMs` (on the
@@ -20,17 +26,20 @@ export function coalescingSetTimer(slackMs: number): SetTimer {
   if (typeof slackMs !== 'number' || !Number.isFinite(slackMs) || slackMs <= 0) throw new RangeError(`slackMs must be a finite number > 0 (milliseconds), got ${String(slackMs)}`)
   const buckets = new Map<number, Bucket>()
   const fire = (at: number): void => {
+    const bucket = buckets.get(at)
+    if (bucket === undefined) return
     // setTimeout runs on the event loop's clock, which may be a little behind Date.now().
     const early = at - Date.now()
     if (early > 0) {
-      setTimeout(fire, early, at)
+      bucket.timer = setTimeout(fire, early, at)
       return
     }
-    const bucket = buckets.get(at)
     buckets.delete(at)
-    if (bucket === undefined) return
-    for (const callback of bucket) {
+    const { callbacks } = bucket
+    for (let i = 0; i < callbacks.length; i++) {
+      const callback = callbacks[i]
       if (callback === undefined) continue
+      callbacks[i] = undefined
       try {
         callback()
       } catch (error) {
@@ -46,14 +55,20 @@ export function coalescingSetTimer(slackMs: number): SetTimer {
     const at = Math.ceil((now + Math.max(0, delayMs)) / slackMs) * slackMs
     let bucket = buckets.get(at)
     if (bucket === undefined) {
-      bucket = []
+      bucket = { callbacks: [], live: 0, timer: setTimeout(fire, at - now, at) }
       buckets.set(at, bucket)
-      setTimeout(fire, at - now, at)
     }
     const held = bucket
-    const index = held.push(callback) - 1
+    const index = held.callbacks.push(callback) - 1
+    held.live++
     return () => {
-      held[index] = undefined
+      if (held.callbacks[index] === undefined) return
+      held.callbacks[index] = undefined
+      // Nothing left to fire: let the timer go, so that it does not keep the process alive.
+      if (--held.live === 0 && buckets.get(at) === held) {
+        clearTimeout(held.timer)
+        buckets.delete(at)
+      }
     }
   }
 }
