@@ -12,6 +12,8 @@ import type { Transport, TransportHandlers } from './transport/types.ts'
 /** Where the runtime sends every engine event. */
 export interface EventRouter {
   route(event: EngineEvent): void
+  /** Whether a `dps` event of `cid` would reach a handle (see {@link EngineHost.wantsDps}). */
+  wantsDps(cid: string | undefined): boolean
 }
 
 /**
@@ -174,6 +176,10 @@ export class Runtime implements EngineHost {
     // The gate slot covers one connection attempt: give it back once the attempt is over.
     if (event.type === 'state' && event.previous === 'connecting') this.#releaseGate()
     this.#router.route(event)
+  }
+
+  wantsDps(cid: string | undefined): boolean {
+    return this.#router.wantsDps(cid)
   }
 
   #releaseGate(): void {

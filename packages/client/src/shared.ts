@@ -20,6 +20,8 @@ export interface Receiver {
 export interface HandleHooks<R extends Receiver> {
   /** Dispatches an engine event as a DOM event on the handle. */
   deliver(handle: R, event: EngineEvent): void
+  /** Whether a `dps` event delivered to the handle would reach anybody (a listener, an iterator, a fleet). */
+  wantsDps(handle: R): boolean
   /** Re-reads the status after a reconnect (the device's own handle). */
   resync(handle: R): void
 }
@@ -79,6 +81,18 @@ export class SharedConnection<R extends Receiver = Receiver> implements EventRou
     this.#children?.delete(handle)
   }
 
+  /**
+   * {@link EventRouter.wantsDps}: whether a handle that would see DPs of `cid` wants them.
+   * DPs reported with a cid also mark the connection as a gateway's.
+   */
+  wantsDps(cid: string | undefined): boolean {
+    if (cid !== undefined) this.isGateway = true
+    const root = this.#root
+    if (root !== undefined && (root.cid === undefined || root.cid === cid) && this.#hooks.wantsDps(root)) return true
+    if (this.#children !== undefined) for (const r of this.#children) if ((r.cid === undefined || r.cid === cid) && this.#hooks.wantsDps(r)) return true
+    return false
+  }
+
   /** {@link EventRouter.route}: delivers an engine event to the handles. */
   route(event: EngineEvent): void {
     if (event.type === 'connected') {
@@ -87,7 +101,6 @@ export class SharedConnection<R extends Receiver = Receiver> implements EventRou
     }
     const root = this.#root
     if (event.type === 'dps') {
-      if (event.cid !== undefined) this.isGateway = true
       // A handle without cid on a connection sees everything; a child handle only its own DPs.
       if (root !== undefined && (root.cid === undefined || root.cid === event.cid)) this.#hooks.deliver(root, event)
       if (this.#children !== undefined) for (const r of this.#children) if (r.cid === undefined || r.cid === event.cid) this.#hooks.deliver(r, event)

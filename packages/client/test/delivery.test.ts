@@ -187,6 +187,23 @@ describe('answers', () => {
     assert.equal(device.state, event.state)
   })
 
+  it('state stays current on a handle nobody listens to (its snapshot is made when read)', async () => {
+    await using p = await pair({ version: '3.5', dps: { '1': false, '2': 5 } })
+    const { device, mock } = p
+    await device.status()
+    const before = device.state
+    assert.deepEqual(await device.set({ '1': true }), { '1': true })
+    await device.set({ '2': 9 })
+    const after = device.state
+    assert.ok(Object.isFrozen(after))
+    assert.deepEqual(after, { '1': true, '2': 9 })
+    assert.deepEqual(before, { '1': false, '2': 5 }, 'the earlier snapshot never changes')
+    assert.equal(device.state, after)
+    mock.setDps({ '2': 10 })
+    await device.status()
+    assert.deepEqual(device.state, { '1': true, '2': 10 })
+  })
+
   it('events nobody listens for are not built, and a listener added later hears the next one', async () => {
     await using p = await pair({ version: '3.3', dps: { '1': false } })
     const { device } = p

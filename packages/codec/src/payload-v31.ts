@@ -2,7 +2,7 @@
  * Protocol 3.1 payloads (PROTOCOL.md §6.1): plaintext JSON, except CONTROL (and device
  * pushes), which travel as "3.1" || signature || base64(AES-ECB(json)).
  */
-import { aesEcbDecrypt, aesEcbEncrypt, md5 } from '@tuya/crypto'
+import { aesEcbDecrypt, aesEcbEncrypt, allocBytes, md5 } from '@tuya/crypto'
 import { base64Decode, base64Encode } from './base64.ts'
 import { ascii, NO_BYTES, startsWith, view, writeHexAscii } from './bytes.ts'
 import { CMD } from './commands.ts'
@@ -21,7 +21,7 @@ const PREAMBLE_BYTES = 19
  * as ASCII into `out` at offset 3 (PROTOCOL.md §18.19: the key as its ASCII text).
  */
 function writeSignature(out: Uint8Array, b64: Uint8Array, key: Uint8Array): void {
-  const pre = new Uint8Array(DATA.length + b64.length + LPV.length + key.length)
+  const pre = allocBytes(DATA.length + b64.length + LPV.length + key.length)
   pre.set(DATA, 0)
   pre.set(b64, DATA.length)
   pre.set(LPV, DATA.length + b64.length)
@@ -43,7 +43,7 @@ export const payloadV31: PayloadCodec = {
     if (!(encrypt ?? encryptsByDefault(cmd, direction))) return sealed(undefined, payload)
     const k = needKey(key, 'encrypt a 3.1 payload')
     const b64 = base64Encode(aesEcbEncrypt(k, typeof payload === 'string' ? textToBytes(payload) : payload))
-    const body = new Uint8Array(PREAMBLE_BYTES + b64.length)
+    const body = allocBytes(PREAMBLE_BYTES + b64.length)
     body.set(V31, 0)
     writeSignature(body, b64, k)
     body.set(b64, PREAMBLE_BYTES)

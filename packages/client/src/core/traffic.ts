@@ -267,8 +267,10 @@ export class Traffic implements LinkSink, CommandWriter {
   }
 
   #applyDps(dps: Dps, cid: string | undefined, source: 'push' | 'reply'): void {
-    const state = this.cache.merge(dps, cid)
-    this.#ctx.host.emit(cid === undefined ? { type: 'dps', dps, state, source } : { type: 'dps', dps, state, source, cid })
+    const host = this.#ctx.host
+    const state = this.cache.merge(dps, cid, host.wantsDps(cid))
+    if (state === undefined) return
+    host.emit(cid === undefined ? { type: 'dps', dps, state, source } : { type: 'dps', dps, state, source, cid })
   }
 
   /** A frame that failed its checks: a wrong key on a fresh 3.1-3.3 connection, else dropped (three in a row: reconnect). */
