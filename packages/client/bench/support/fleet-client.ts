@@ -1,12 +1,14 @@
 /**
  * Child process of the fleet benchmark: one client process holding N device connections,
  * either our fleet (`createFleet`) or N tuyapi instances connected through a limiter of the
- * same cap (tuyapi has no fleet manager). The parent drives the phases over IPC: setup
- * (handles), connect (all online), idle (CPU and reconnects), close. Run with --expose-gc.
+ * same cap (tuyapi has no fleet manager). The parent drives the phases over IPC: baseline
+ * (idle CPU, then memory once the process has settled), setup (handles), connect (all online),
+ * idle (CPU and reconnects), close. Run with --expose-gc.
  *
  * Configuration (from the parent): { impl: 'ours' | 'tuyapi', devices: [{ id, port, version }], cap, staggerMs }
  */
 import { readdirSync } from 'node:fs'
+import type { Socket } from 'node:net'
 import v8 from 'node:v8'
 import process from 'node:process'
 import TuyAPI from 'tuyapi'
@@ -22,8 +24,12 @@ export interface FleetClientConfig {
   staggerMs: number
 }
 
-/** Memory after a full GC, in bytes. */
-export interface Memory { heapUsed: number; external: number; arrayBuffers: number; rss: number }
+/**
+ * Memory after a full GC, in bytes. `youngGen` is the resident part of V8's young generation
+ * (new space): V8 grows it during an allocation burst (such as connecting a thousand devices)
+ * and keeps it until its memory reducer runs, ~8 s after the burst; it is in `rss`.
+ */
+export interface Memory { heapUsed: number; external: number; arrayBuffers: number; rss: number; youngGen: number }
 
 const config = await childConfig<FleetClientConfig>()
 const gc = (globalThis as { gc?: () => void }).gc
@@ -35,14 +41,24 @@ async function memory(): Promise<Memory> {
     gc!()
     await sleep(20)
   }
+  const youngGen = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.physical_space_size ?? 0
   try {
     const m = process.memoryUsage()
-    return { heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, rss: m.rss }
+    return { heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, rss: m.rss, youngGen }
   } catch {
     // The RSS is read from /proc/self/stat: EMFILE once every descriptor is in use.
-    return { heapUsed: v8.getHeapStatistics().used_heap_size, external: Number.NaN, arrayBuffers: Number.NaN, rss: Number.NaN }
+    return { heapUsed: v8.getHeapStatistics().used_heap_size, external: Number.NaN, arrayBuffers: Number.NaN, rss: Number.NaN, youngGen }
   }
 }
+
+/**
+ * How long after its start this process has settled: by then V8 has given back the young
+ * generation that loading the modules grew (its memory reducer runs ~8 s after the last full
+ * GC), and tsx's module loader thread (a second V8 isolate, ~30 MB, only in this harness)
+ * has shrunk its heap. A baseline taken earlier holds up to ~15 MB that goes away later on
+ * its own, whatever the library, and makes the RSS rows depend on when that happens.
+ */
+const SETTLED_AFTER_MS = 12_000
 
 const fds = (): number => {
   try {
@@ -60,7 +76,8 @@ const count = (name: 'online' | 'offline' | 'errors', error?: unknown) => {
 
 let fleet: ReturnType<typeof createFleet> | undefined
 let tuyapis: TuyAPI[] = []
-const baseline = await memory()
+/** Memory before any handle exists, once the process has settled (the `baseline` phase). */
+let baseline: Memory | undefined
 
 /** CPU time of this process over `ms` of doing nothing (the runtime's and the loader's own cost). */
 async function idleCpu(ms: number): Promise<{ elapsedMs: number; cpuUs: number }> {
@@ -72,8 +89,14 @@ async function idleCpu(ms: number): Promise<{ elapsedMs: number; cpuUs: number }
 }
 
 const parent = serveParent({
-  baseline: (m) => idleCpu(m.ms as number),
+  baseline: async (m) => {
+    const cpu = await idleCpu(m.ms as number)
+    await sleep(SETTLED_AFTER_MS - performance.now())
+    baseline = await memory()
+    return cpu
+  },
   setup: async () => {
+    baseline ??= await memory()
     if (config.impl === 'ours') {
       // FLEET_SLACK_MS: the fleet's timerSlackMs (unset: its default).
       const slack = process.env.FLEET_SLACK_MS
@@ -155,10 +178,17 @@ const parent = serveParent({
       memory: await memory(),
     }
   },
+  // Until every connection has closed, for both: fleet.close() resolves once every socket is
+  // closed; tuyapi's disconnect() destroys the socket and returns before its 'close' event.
   close: async () => {
     const started = performance.now()
     if (fleet !== undefined) await fleet.close()
+    const closed = tuyapis.map((dev) => {
+      const socket = (dev as unknown as { client?: Socket }).client
+      return socket === undefined || socket.closed ? undefined : new Promise<void>((resolve) => socket.once('close', () => resolve()))
+    })
     for (const dev of tuyapis) dev.disconnect()
+    await Promise.all(closed)
     return { ms: performance.now() - started }
   },
 })
