@@ -32,6 +32,18 @@ export function observeHandle(device: TuyaDevice, observer: HandleObserver | und
   setObserver(device, observer)
 }
 
+let start: (device: TuyaDevice) => void
+
+/**
+ * Starts the handle connecting, with nobody waiting on a promise: the fleet's start, whose
+ * outcome arrives as the events its observer sees. (`connect()` would make an abort signal,
+ * a timer and three listeners per device for a promise the fleet does not need.) Internal.
+ * @throws ClosedError when the handle is closed
+ */
+export function startConnecting(device: TuyaDevice): void {
+  start(device)
+}
+
 /** A Tuya device (or gateway child) on the LAN. See {@link createDevice}. */
 export class TuyaDevice extends DeviceEventTarget {
   readonly #shared: SharedConnection<TuyaDevice>
@@ -56,6 +68,7 @@ export class TuyaDevice extends DeviceEventTarget {
     setObserver = (device, observer) => {
       device.#observer = observer
     }
+    start = (device) => device.#shared.engine.connect()
   }
 
   /** @internal use createDevice() or subdevice() */

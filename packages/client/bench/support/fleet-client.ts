@@ -117,6 +117,7 @@ const parent = serveParent({
     return { baseline, handles: await memory(), fds: fds() }
   },
   connect: async () => {
+    const cpu = process.cpuUsage()
     const started = performance.now()
     let online = 0
     let failed = 0
@@ -145,7 +146,8 @@ const parent = serveParent({
       await Promise.all(Array.from({ length: config.cap }, worker))
     }
     const ms = performance.now() - started
-    return { ms, online, failed, firstFailure, connected: await memory(), fds: fds() }
+    const used = process.cpuUsage(cpu)
+    return { ms, cpuUs: used.user + used.system, online, failed, firstFailure, connected: await memory(), fds: fds() }
   },
   idle: async (m) => {
     const before = { ...counters }

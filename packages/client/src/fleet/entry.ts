@@ -10,8 +10,6 @@ import type { HandleObserver } from '../observer.ts'
 export class Entry implements HandleObserver {
   readonly id: string
   readonly device: TuyaDevice
-  /** Aborts the `connect()` call of the fleet's start, if one is waiting. */
-  start: AbortController | undefined
   /** The fleet's handler, shared by all its entries. */
   readonly #onEvent: (entry: Entry, event: EngineEvent) => void
 

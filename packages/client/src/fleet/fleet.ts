@@ -7,7 +7,7 @@
  * handle dispatches, before its listeners) rather than five event listeners per device.
  */
 import type { EngineEvent } from '../core/events.ts'
-import { createDevice, observeHandle, type TuyaDevice } from '../device.ts'
+import { createDevice, observeHandle, startConnecting, type TuyaDevice } from '../device.ts'
 import { ClosedError } from '../errors.ts'
 import { createConnectGate } from '../gate.ts'
 import { coalescingSetTimer } from '../transport/coalescing-timer.ts'
@@ -229,7 +229,6 @@ export class TuyaFleet extends FleetEventTarget {
 
   async #closeEntry(entry: Entry): Promise<void> {
     this.#scheduler.cancel(entry.id)
-    entry.start?.abort()
     // Still observing while it closes: `offline` (reason close) and the state accounting go out.
     await entry.device.close()
     observeHandle(entry.device, undefined)
@@ -244,14 +243,8 @@ export class TuyaFleet extends FleetEventTarget {
   #start(entry: Entry): void {
     // Started meanwhile by a command, or removed: nothing to do.
     if (entry.device.connectionState !== 'idle' || this.#entries.get(entry.id) !== entry) return
-    const abort = new AbortController()
-    entry.start = abort
-    // The outcome arrives as events (connected / error); the promise only needs settling.
-    // failFast: the first failed attempt settles it (and its timer), the handle keeps retrying.
-    const done = (): void => {
-      if (entry.start === abort) entry.start = undefined
-    }
-    entry.device.connect({ signal: abort.signal, failFast: true }).then(done, done)
+    // The outcome arrives as events (connected / error), which the entry observes.
+    startConnecting(entry.device)
   }
 
   // The fleet event is the device's event detail (the engine event without its type) plus the
