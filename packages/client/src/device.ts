@@ -57,7 +57,7 @@ export class TuyaDevice extends DeviceEventTarget {
   static {
     hooks = {
       deliver: (device, event) => device.#receive(event),
-      wantsDps: (device) => !device.#isClosed && (device.#observer !== undefined || device.hears('dps')),
+      wantsDps: (device) => !device.#isClosed && (device.hears('dps') || device.#observer?.wantsDps() === true),
       // Catch up with changes missed while offline; failures show up as events, not here.
       resync: (device) => void readStatus(ops, device, device.#cid, undefined).catch(() => {}),
     }

@@ -142,6 +142,30 @@ describe('fleet: merged events', () => {
     await assert.rejects(pending, /enough/)
   })
 
+  it('keeps each device\'s state current while nobody listens for dps, and a dps listener added later gets the merged state', async () => {
+    await using p = await fleetPair(4)
+    const { fleet, mocks } = p
+    await fleet.connectAll()
+    const device = fleet.get(fleetId(2))!
+    const before = device.state
+    await device.set({ '2': 7 })
+    mocks[2]!.setDps({ '1': true })
+    await device.heartbeat()
+    await sleep(20)
+    assert.equal(device.state['2'], 7)
+    assert.equal(device.state['1'], true)
+    assert.ok(Object.isFrozen(device.state))
+    assert.notEqual(device.state, before)
+    const seen: Array<Readonly<Record<string, unknown>>> = []
+    fleet.addEventListener('dps', (e) => void seen.push(e.detail.state))
+    mocks[2]!.setDps({ '2': 8 })
+    await sleep(50)
+    assert.equal(seen.length, 1)
+    assert.equal(seen[0]!['2'], 8)
+    assert.equal(seen[0]!['1'], true)
+    assert.equal(device.state, seen[0], 'the event carried the snapshot that state returns')
+  })
+
   it('a handle\'s own listeners get its events after the fleet has turned them into fleet events, with the same details', async () => {
     await using p = await fleetPair(1)
     const { fleet, mocks } = p

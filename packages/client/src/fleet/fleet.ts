@@ -44,6 +44,7 @@ export class TuyaFleet extends FleetEventTarget {
   readonly #watchers = new Set<Watcher>()
   readonly #ends = new Set<() => void>()
   readonly #onEntryEvent = (entry: Entry, event: EngineEvent): void => this.#onDeviceEvent(entry, event)
+  readonly #hearsDps = (): boolean => this.hears('dps')
   #closing: Promise<void> | undefined
 
   /** @internal use createFleet() */
@@ -94,7 +95,7 @@ export class TuyaFleet extends FleetEventTarget {
     const merged: Record<string, unknown> = { ...this.#shared }
     for (const [name, value] of Object.entries(options)) if (value !== undefined) merged[name] = value
     const device = createDevice({ ...merged, connectGate: this.#gate } as unknown as DeviceOptions)
-    const entry = new Entry(id, device, this.#onEntryEvent)
+    const entry = new Entry(id, device, this.#onEntryEvent, this.#hearsDps)
     observeHandle(device, entry)
     this.#entries.set(id, entry)
     if (this.#isAutoConnect) this.#schedule(entry)
