@@ -44,6 +44,12 @@ export function startConnecting(device: TuyaDevice): void {
   start(device)
 }
 
+/** Whether an object has an own enumerable key (without the array Object.keys makes). */
+function hasOwnKey(dps: Dps): boolean {
+  for (const id in dps) if (Object.hasOwn(dps, id)) return true
+  return false
+}
+
 /** A Tuya device (or gateway child) on the LAN. See {@link createDevice}. */
 export class TuyaDevice extends DeviceEventTarget {
   readonly #shared: SharedConnection<TuyaDevice>
@@ -149,7 +155,7 @@ export class TuyaDevice extends DeviceEventTarget {
     const dps: Dps = isSingle ? { [String(a)]: b as DpValue } : a
     const options = isSingle ? c : (b as CallOptions | undefined)
     if (typeof dps !== 'object' || dps === null || Array.isArray(dps)) throw new TypeError('dps must be an object of DP id -> value, such as { "1": true }')
-    if (Object.keys(dps).length === 0) throw new RangeError('dps must name at least one DP')
+    if (!hasOwnKey(dps)) throw new RangeError('dps must name at least one DP')
     const reply = await this.#call(setSpec(dps, this.#cid, callSettings(this.#shared.options, options)), options)
     return reply.dps ?? {}
   }

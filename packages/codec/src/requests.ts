@@ -32,7 +32,10 @@ function check(ctx: RequestContext): Checked {
 
 function checkDps(dps: unknown): Dps {
   if (typeof dps !== 'object' || dps === null || Array.isArray(dps)) throw new TypeError('dps must be an object of DP id -> value, such as { "1": true }')
-  for (const [id, value] of Object.entries(dps)) {
+  // for...in over own keys: Object.entries would make an array per DP on every request.
+  for (const id in dps) {
+    if (!Object.hasOwn(dps, id)) continue
+    const value = (dps as Record<string, unknown>)[id]
     const ok = value === null || typeof value === 'boolean' || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))
     if (!ok) throw new TypeError(`dps["${id}"] must be a boolean, finite number, string or null`)
   }

@@ -117,7 +117,7 @@ function ghash4(t: Int32Array, z: Int32Array, p: Uint8Array, pos: number, end: n
     let b = p
     let at = pos
     if (end - pos < 16) {
-      scratch.fill(0).set(p.subarray(pos, end))
+      lastBlock(p, pos, end)
       b = scratch
       at = 0
     }
@@ -147,6 +147,12 @@ function ghash4(t: Int32Array, z: Int32Array, p: Uint8Array, pos: number, end: n
 }
 
 const scratch = new Uint8Array(16)
+
+/** Copies a partial last block `p[pos, end)` into the zeroed scratch (no view per call). */
+function lastBlock(p: Uint8Array, pos: number, end: number): void {
+  scratch.fill(0)
+  for (let i = 0; pos < end; i++, pos++) scratch[i] = p[pos]!
+}
 const x = new Int32Array(4)
 
 /**
@@ -239,7 +245,7 @@ function ghash8(t: Int32Array, z: Int32Array, p: Uint8Array, pos: number, end: n
     let b = p
     let at = pos
     if (end - pos < 16) {
-      scratch.fill(0).set(p.subarray(pos, end))
+      lastBlock(p, pos, end)
       b = scratch
       at = 0
     }
