@@ -81,18 +81,8 @@ export function decodeFrame(bytes: Uint8Array | string, options: DecodeFrameOpti
 // decodeFrame's header, filled by readFrameHeader instead of a new object per frame.
 const HEADER: FrameHeader = { format: '55aa', seq: 0, cmd: 0, length: 0, byteLength: 0 }
 
-type FrameConstructor = new (
-  format: FrameFormat,
-  seq: number,
-  cmd: number,
-  length: number,
-  byteLength: number,
-  version: ProtocolVersion,
-  direction: Direction,
-  cmdName: string,
-  isEncrypted: boolean,
-  payload: Uint8Array,
-) => DecodedFrame
+/** How `new` sees {@link DecodedFrameObject} (its parameters, a DecodedFrame out). */
+type FrameConstructor = new (...args: Parameters<typeof DecodedFrameObject>) => DecodedFrame
 
 /**
  * Makes the DecodedFrame objects. A constructor rather than an object literal: keys added to
