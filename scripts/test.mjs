@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { formatSummaryTable } from './test-summary.mjs'
 import { ROOT, workspaces } from './workspaces.mjs'
 
 const args = process.argv.slice(2)
@@ -102,7 +103,7 @@ if (failures.length === 0) {
         if (c.failed === 0) c.failed = 1 // a crash or a run with no test counts as a failure
       }
       console.log(`   ${ok ? 'ok  ' : 'FAIL'} ${c.passed} passed, ${c.failed} failed (exit ${r.code})`)
-      table.push(`${ws.name.padEnd(14)} ${runtime.padEnd(5)} ${String(c.passed).padStart(5)} passed ${String(c.failed).padStart(3)} failed`)
+      table.push({ name: ws.name, runtime, passed: c.passed, failed: c.failed })
       passed += c.passed
       failed += c.failed
     }
@@ -110,7 +111,7 @@ if (failures.length === 0) {
 }
 
 console.log('\n== summary')
-for (const line of table) console.log(line)
+for (const line of formatSummaryTable(table)) console.log(line)
 if (failures.length) console.log(`failed: ${failures.join('; ')}`)
 if (failures.length && failed === 0) failed = failures.length
 console.log(`${passed} passed, ${failed} failed`)

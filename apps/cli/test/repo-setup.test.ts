@@ -1,0 +1,44 @@
+/**
+ * The repository around the CLI: a fresh `npm ci` prints no install-script warning (every
+ * dependency with an install script is declared in the root `allowScripts`), and the
+ * `npm test` summary lines up for every workspace name.
+ */
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { describe, it } from 'node:test'
+import { formatSummaryTable } from '../../../scripts/test-summary.mjs'
+import { workspaces } from '../../../scripts/workspaces.mjs'
+
+const ROOT = new URL('../../../', import.meta.url)
+
+interface LockEntry {
+  readonly version?: string
+  readonly hasInstallScript?: boolean
+}
+
+describe('root package.json allowScripts', () => {
+  it('covers every locked dependency that has an install script (npm ci stays quiet)', () => {
+    const root = JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { allowScripts?: Record<string, boolean> }
+    const lock = JSON.parse(readFileSync(new URL('package-lock.json', ROOT), 'utf8')) as { packages: Record<string, LockEntry> }
+    const withScripts = Object.entries(lock.packages)
+      .filter(([path, entry]) => path.startsWith('node_modules/') && entry.hasInstallScript === true)
+      .map(([path, entry]) => ({ name: path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length), version: entry.version }))
+    assert.ok(withScripts.some((p) => p.name === 'esbuild'), 'the lock file lists esbuild (through tsx) with its install script')
+    const allowed = root.allowScripts ?? {}
+    const missing = withScripts.filter((p) => allowed[p.name] !== true && allowed[`${p.name}@${p.version}`] !== true)
+    assert.deepEqual(missing.map((p) => p.name), [], 'add them to "allowScripts" in the root package.json (npm install-scripts approve NAME)')
+  })
+})
+
+describe('npm test summary table', () => {
+  it('aligns the runtime and count columns whatever the workspace names and counts', () => {
+    const names = workspaces().map((w) => w.name)
+    assert.ok(names.includes('@tuya/discovery') && names.includes('@tuya/cli'))
+    const rows = names.flatMap((name, i) => ['node', 'bun', 'deno'].map((runtime, j) => ({ name, runtime, passed: (i + 1) * 10 ** j, failed: j === 2 ? 12 : 0 })))
+    const lines = formatSummaryTable(rows)
+    assert.equal(lines.length, rows.length)
+    const columns = (line: string, row: { runtime: string }): number[] => [line.indexOf(` ${row.runtime} `), line.indexOf(' passed'), line.indexOf(' failed')]
+    const first = columns(lines[0]!, rows[0]!)
+    lines.forEach((line, i) => assert.deepEqual(columns(line, rows[i]!), first, `line ${i} is out of line:\n${lines.join('\n')}`))
+  })
+})
