@@ -1,7 +1,11 @@
 /**
- * A small, dependency-free command-line parser and help formatter shared by every command.
- * Flags are `--name value`, `--name=value` or boolean `--name`; `-h` is `--help`.
+ * The command-line parser and help formatter shared by every command, on `node:util`'s
+ * parseArgs. Flags are `--name value`, `--name=value` or boolean `--name`; `-h` is `--help`.
+ *
+ * A command is one file in commands/ exporting a {@link Command}: its flags as
+ * {@link FlagSpec}s and a `run(args, io)`; add it to the list in commands/index.ts.
  */
+import { parseArgs as parseArgsOfNode } from 'node:util'
 
 /** A bad command line: printed as one line, exit code 2. */
 export class UsageError extends Error {
@@ -58,7 +62,11 @@ export interface Command {
 }
 
 /**
- * Parses `argv` against `flags`.
+ * Parses `argv` against `flags`, with `node:util`'s parseArgs (built into Node, Bun and Deno).
+ * It runs non-strict with `tokens`, and this function checks the tokens itself, for two
+ * things parseArgs cannot do: `number` flags (it knows only strings and booleans), and one
+ * error wording on all three runtimes (their strict-mode messages differ, and suggest
+ * `-- "--frobnicate"` where a user mistyped a flag).
  * @param argv - the arguments after the command name
  * @param flags - the flags the command accepts
  * @returns flag values by long name, positionals, and whether help was asked for
@@ -66,40 +74,34 @@ export interface Command {
  */
 export function parseArgs(argv: readonly string[], flags: readonly FlagSpec[]): ParsedArgs {
   const byName = new Map(flags.map((f) => [f.name, f]))
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } }
+  for (const f of flags) options[f.name] = { type: f.type === 'boolean' ? 'boolean' : 'string' }
+  const { tokens } = parseArgsOfNode({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true })
   const values: Record<string, string | number | boolean | undefined> = {}
   const positionals: string[] = []
   let isHelp = false
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!
-    if (arg === '-h' || arg === '--help') {
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      positionals.push(token.value)
+      continue
+    }
+    if (token.kind === 'option-terminator') continue
+    if (token.name === 'help') {
+      if (token.value !== undefined) throw new UsageError(`${token.rawName} takes no value`)
       isHelp = true
       continue
     }
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1))
-      break
-    }
-    if (!arg.startsWith('--')) {
-      if (arg.startsWith('-') && arg.length > 1) throw new UsageError(`unknown option ${arg}`)
-      positionals.push(arg)
-      continue
-    }
-    const eq = arg.indexOf('=')
-    const name = arg.slice(2, eq === -1 ? undefined : eq)
-    const spec = byName.get(name)
-    if (spec === undefined) throw new UsageError(`unknown option --${name}`)
+    const spec = byName.get(token.name)
+    if (spec === undefined || token.rawName.length === 2) throw new UsageError(`unknown option ${token.rawName}`)
+    const name = spec.name
     if (spec.type === 'boolean') {
-      if (eq !== -1) throw new UsageError(`--${name} takes no value`)
+      if (token.value !== undefined) throw new UsageError(`--${name} takes no value`)
       values[name] = true
       continue
     }
-    let raw: string | undefined
-    if (eq !== -1) raw = arg.slice(eq + 1)
-    else {
-      raw = argv[i + 1]
-      if (raw === undefined || (raw.startsWith('--') && raw.length > 2)) throw new UsageError(`--${name} needs a value (${spec.valueName ?? 'VALUE'})`)
-      i++
-    }
+    const raw = token.value
+    // A value is the next argument, unless that is another flag: `--key --json` forgot the key.
+    if (raw === undefined || (!token.inlineValue && raw.startsWith('--') && raw.length > 2)) throw new UsageError(`--${name} needs a value (${spec.valueName ?? 'VALUE'})`)
     if (spec.type === 'number') {
       const n = Number(raw)
       if (raw.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${raw}'`)

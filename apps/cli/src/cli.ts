@@ -62,6 +62,10 @@ export async function main(argv: readonly string[], io: CommandIo, commands: rea
     return 0
   }
   const command = commands.find((c) => c.name === name)
+  if (command === undefined && name.startsWith('-')) {
+    io.err(`${PROGRAM}: unknown option ${name}: options go after the command (${PROGRAM} <command> [options]; see ${PROGRAM} --help)`)
+    return 2
+  }
   if (command === undefined) {
     io.err(`${PROGRAM}: unknown command '${name}' (commands: ${commands.map((c) => c.name).join(', ')}; see ${PROGRAM} --help)`)
     return 2

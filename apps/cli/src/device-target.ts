@@ -8,7 +8,7 @@ import type { DeviceOptions } from '@tuya/client'
 import { isProtocolVersion, type ProtocolVersion } from '@tuya/codec'
 import { DeviceNotFoundError, findDevice as findByBeacon, type DiscoveryOptions } from '@tuya/discovery'
 import { UsageError, type CommandIo, type FlagSpec, type ParsedArgs } from './args.ts'
-import { DEVICES_FLAG, findDevice, IncompleteDeviceError, loadDevices, resolveDevice, UnknownDeviceError, type DeviceEntry, type ResolvedDevice } from './devices-file.ts'
+import { DEVICES_FLAG, findDevice, VERSION_CHOICES, IncompleteDeviceError, loadDevices, resolveDevice, UnknownDeviceError, type DeviceEntry, type ResolvedDevice } from './devices-file.ts'
 import { DISCOVERY_FLAGS, discoveryOptions, discoveryUsageError, describeBindError } from './discovery-flags.ts'
 import { startProgress, type TerminalDeps } from './terminal.ts'
 
@@ -88,7 +88,7 @@ function portFlag(args: ParsedArgs): number | undefined {
 function versionFlag(args: ParsedArgs): ProtocolVersion | 'auto' | undefined {
   const version = stringFlag(args, 'version')
   if (version === undefined || version === 'auto' || isProtocolVersion(version)) return version
-  throw new UsageError(`--version must be 3.1, 3.2, 3.3, 3.4, 3.5 or auto, got '${version}'`)
+  throw new UsageError(`--version must be ${VERSION_CHOICES}, got '${version}'`)
 }
 
 function checkKey(key: string, where: string): string {

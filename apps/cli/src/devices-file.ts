@@ -69,6 +69,8 @@ export interface DeviceEntry {
   readonly ip?: string
   /** The protocol version, when the file has a known one (`"3.3"` or `3.3`). */
   readonly version?: ProtocolVersion
+  /** A `version` that is none of 3.1-3.5 or auto (such as `"9.9"`), as written: using this device is an error. */
+  readonly invalidVersion?: string
   /** Gateway children: the node id (`cid` on the wire). */
   readonly nodeId?: string
   /** Gateway children: the gateway's device id. */
@@ -182,10 +184,22 @@ function optionalString(entry: Record<string, unknown>, names: readonly string[]
   return undefined
 }
 
-function parseVersion(value: unknown): ProtocolVersion | undefined {
+/** The versions a device may be given, in devices.json and as `--version`: one rule for both. */
+export const VERSION_CHOICES = '3.1, 3.2, 3.3, 3.4, 3.5 or auto'
+
+function parseVersion(value: unknown): { version?: ProtocolVersion; invalid?: string } {
   // tinytuya writes "3.3" from scans and 3.3 (a float) in older files; "" or 0 when unknown.
-  const text = typeof value === 'number' ? value.toFixed(1) : typeof value === 'string' ? value.trim() : ''
-  return isProtocolVersion(text) ? text : undefined
+  if (value === undefined || value === null || value === '' || value === 0) return {}
+  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : JSON.stringify(value)
+  if (isProtocolVersion(text)) return { version: text }
+  if (text === '' || text.toLowerCase() === 'auto') return {}
+  return { invalid: text }
+}
+
+function checkVersion(entry: DeviceEntry, user: DeviceEntry = entry): void {
+  if (entry.invalidVersion === undefined) return
+  const whose = entry === user ? `device "${entry.name}" (${entry.id})` : `gateway "${entry.name}" (${entry.id}) of sub-device "${user.name}"`
+  throw new DevicesFileError(`${whose} has "version": "${entry.invalidVersion}" in devices.json; a version must be ${VERSION_CHOICES} (fix the entry, or remove "version" to detect it)`)
 }
 
 function parseEntry(value: unknown, index: number, source: string): DeviceEntry {
@@ -200,7 +214,7 @@ function parseEntry(value: unknown, index: number, source: string): DeviceEntry 
   const ip = optionalString(raw, ['ip', 'last_ip'], where)
   const nodeId = optionalString(raw, ['node_id', 'cid'], where)
   const parentId = optionalString(raw, ['parent', 'parent_id', 'gateway_id'], where)
-  const version = parseVersion(raw['version'])
+  const { version, invalid: invalidVersion } = parseVersion(raw['version'])
   const isSub = raw['sub'] === true || (nodeId !== undefined && parentId !== undefined)
   return {
     id,
@@ -210,6 +224,7 @@ function parseEntry(value: unknown, index: number, source: string): DeviceEntry 
     ...(key === undefined ? {} : { key }),
     ...(ip === undefined ? {} : { ip }),
     ...(version === undefined ? {} : { version }),
+    ...(invalidVersion === undefined ? {} : { invalidVersion }),
     ...(nodeId === undefined ? {} : { nodeId }),
     ...(parentId === undefined ? {} : { parentId }),
   }
@@ -273,12 +288,13 @@ export function findDevice(nameOrId: string, devices: readonly DeviceEntry[]): D
  * @param nameOrId - a name or id (exact, case-insensitive; or a unique prefix)
  * @param devices - the entries of devices.json ({@link loadDevices})
  * @returns id, name, key, ip?, version?, cid?, gatewayId?
- * @throws UnknownDeviceError, AmbiguousDeviceError, or IncompleteDeviceError (no key, child without gateway)
+ * @throws UnknownDeviceError, AmbiguousDeviceError, IncompleteDeviceError (no key, child without gateway), DevicesFileError (a version that is none of 3.1-3.5 or auto)
  * @example resolveDevice('living', devices) // { id: 'bf…', name: 'Living room lamp', key: '…', ip: '192.168.1.50', version: '3.3' }
  */
 export function resolveDevice(nameOrId: string, devices: readonly DeviceEntry[]): ResolvedDevice {
   const entry = findDevice(nameOrId, devices)
   if (!entry.isSub) {
+    checkVersion(entry)
     if (entry.key === undefined) throw new IncompleteDeviceError(`device "${entry.name}" (${entry.id}) has no local key in devices.json`)
     return {
       id: entry.id,
@@ -294,6 +310,8 @@ export function resolveDevice(nameOrId: string, devices: readonly DeviceEntry[])
   if (gateway === undefined) throw new IncompleteDeviceError(`the gateway ${entry.parentId} of sub-device "${entry.name}" is not in devices.json`)
   const key = gateway.key ?? entry.key
   if (key === undefined) throw new IncompleteDeviceError(`gateway "${gateway.name}" (${gateway.id}) of sub-device "${entry.name}" has no local key in devices.json`)
+  checkVersion(gateway, entry)
+  if (gateway.version === undefined) checkVersion(entry)
   const version = gateway.version ?? entry.version
   return {
     id: entry.id,

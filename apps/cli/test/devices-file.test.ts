@@ -120,6 +120,24 @@ describe('findDevice and resolveDevice', () => {
     assert.throws(() => resolveDevice('s', noParent), /has no parent gateway/)
   })
 
+  it('a version that is none of 3.1-3.5 or auto is refused when the device is used, not taken as auto', () => {
+    const file = parseDevices(JSON.stringify([
+      { name: 'Bad', id: 'bf01', key: 'aaaaaaaaaaaaaaaa', version: '9.9' },
+      { name: 'Fruit', id: 'bf02', key: 'aaaaaaaaaaaaaaaa', version: 'banana' },
+      { name: 'Float', id: 'bf03', key: 'aaaaaaaaaaaaaaaa', version: 3.6 },
+      { name: 'Auto', id: 'bf04', key: 'aaaaaaaaaaaaaaaa', version: 'auto' },
+      { name: 'Unknown', id: 'bf05', key: 'aaaaaaaaaaaaaaaa', version: 0 },
+      { name: 'Gateway', id: 'bf06', key: 'aaaaaaaaaaaaaaaa', version: '4.0' },
+      { name: 'Child', id: 'bf07', node_id: 'n1', parent: 'bf06', sub: true },
+    ]))
+    for (const [name, shown] of [['Bad', '9.9'], ['Fruit', 'banana'], ['Float', '3.6']] as const) {
+      assert.throws(() => resolveDevice(name, file), (e: unknown) => e instanceof DevicesFileError && e.message === `device "${name}" (${file.find((d) => d.name === name)!.id}) has "version": "${shown}" in devices.json; a version must be 3.1, 3.2, 3.3, 3.4, 3.5 or auto (fix the entry, or remove "version" to detect it)`, name)
+    }
+    assert.throws(() => resolveDevice('Child', file), /gateway "Gateway" \(bf06\) of sub-device "Child" has "version": "4\.0"/)
+    assert.equal(resolveDevice('Auto', file).version, undefined)
+    assert.equal(resolveDevice('Unknown', file).version, undefined)
+  })
+
   it('error messages never carry keys', () => {
     for (const name of ['Cloud only', 'Orphan', 'living', 'garage']) {
       try {

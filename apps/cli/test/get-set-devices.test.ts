@@ -124,4 +124,14 @@ describe('tuya get/set NAME with devices.json', () => {
     assert.equal(missing.err.length, 1)
     assert.match(missing.err[0]!, /^tuya set: .*nope\.json does not exist$/)
   })
+
+  it('a bad version is refused the same way in devices.json and on the command line', async () => {
+    const bad = dir.write('bad-version.json', [{ name: 'Odd lamp', id: LAMP, key: KEY, ip: '127.0.0.1', version: '9.9' }])
+    const fromFile = await runCli(['get', 'Odd lamp', '--devices', bad, '--port', String(lamp.port), '--timeout', '3'])
+    assert.equal(fromFile.code, 1)
+    assert.deepEqual(fromFile.err, [`tuya get: device "Odd lamp" (${LAMP}) has "version": "9.9" in devices.json; a version must be 3.1, 3.2, 3.3, 3.4, 3.5 or auto (fix the entry, or remove "version" to detect it)`])
+    const fromFlag = await runCli(['get', 'Living room lamp', ...lampFlags(), '--version', '3.6'])
+    assert.equal(fromFlag.code, 2)
+    assert.match(fromFlag.err[0]!, /^tuya get: --version must be 3\.1, 3\.2, 3\.3, 3\.4, 3\.5 or auto, got '3\.6'/)
+  })
 })

@@ -151,7 +151,7 @@ describe('tuya mock (built CLI in a child process)', () => {
     const top = startCli(['--help'])
     assert.equal((await top.exit).code, 0)
     assert.match(top.stdout, /Usage: tuya <command>/)
-    assert.match(top.stdout, /mock\s+Run a simulated Tuya device/)
+    assert.match(top.stdout, /mock\s+run a simulated Tuya device/)
     const sub = startCli(['mock', '--help'])
     assert.equal((await sub.exit).code, 0)
     assert.match(sub.stdout, /Usage: tuya mock --local-key KEY --id ID/)

@@ -3,7 +3,9 @@
  * surviving mock.restart() (the client reconnects), JSON lines, --duration, Ctrl-C, failures.
  */
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
 import { after, before, describe, it } from 'node:test'
+import { createWatchCommand } from '../src/commands/watch.ts'
 import { createMockDevice, type MockDevice } from '@tuya/mock'
 import { KEY, runCli, startCli, until, WRONG_KEY } from './fixtures/device-cli.ts'
 
@@ -13,6 +15,25 @@ interface WatchLine {
   time: string
   type: string
   [field: string]: unknown
+}
+
+/** Runs the jq program of `tuya watch --help` over real output: it must print exactly the pushed DPs. */
+function assertJqExampleSelectsPushes(jsonLines: readonly string[]): void {
+  const example = createWatchCommand().examples.find((e) => e.includes('| jq '))
+  const program = example === undefined ? undefined : /jq -c '([^']+)'/.exec(example)?.[1]
+  assert.ok(program !== undefined, `a jq example in tuya watch --help: ${String(example)}`)
+  const jq = spawnSync('jq', ['-c', program], { input: `${jsonLines.join('\n')}\n`, encoding: 'utf8' })
+  if (jq.error !== undefined) {
+    // No jq on this machine: check the example's selector by hand.
+    const [, field, value] = /select\(\.(\w+) == "(\w+)"\)/.exec(program) ?? []
+    const selected = jsonLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => field !== undefined && l[field] === value)
+    assert.ok(selected.length > 0 && selected.every((l) => l['source'] === 'push'), program)
+    return
+  }
+  assert.equal(jq.status, 0, jq.stderr)
+  const pushes = jsonLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['source'] === 'push').map((l) => JSON.stringify(l['dps']))
+  assert.ok(pushes.length >= 2)
+  assert.deepEqual(jq.stdout.trim().split('\n'), pushes, `jq -c '${program}'`)
 }
 
 for (const version of ['3.3', '3.5'] as const) {
@@ -25,7 +46,7 @@ for (const version of ['3.3', '3.5'] as const) {
     })
     after(() => mock.close())
 
-    it('--json: the first status, a push after setDps, a restart survived, until Ctrl-C', async () => {
+    it('--json: the first status, a push after setDps, a restart survived, until Ctrl-C; the help\'s jq example selects the pushes', async () => {
       const run = startCli(['watch', ...flags, '--json'])
       const lines = (): WatchLine[] => run.out.map((l) => JSON.parse(l) as WatchLine)
       try {
@@ -57,6 +78,7 @@ for (const version of ['3.3', '3.5'] as const) {
       const dropped = shapes.find((s) => s.type === 'disconnected')
       assert.ok(dropped !== undefined && dropped['willReconnect'] === true && typeof dropped['reason'] === 'string', JSON.stringify(dropped))
       assert.deepEqual(run.err, [], 'nothing on stderr with --json')
+      assertJqExampleSelectsPushes(run.out)
     })
 
     it('prints time, source and the changed DPs for people, and stops after --duration', async () => {

@@ -173,7 +173,7 @@ export function createDecodeCommand(overrides: Partial<DecodeDeps> = {}): Comman
   const deps: DecodeDeps = { ...DEFAULT_DEPS, ...overrides }
   return {
     name: 'decode',
-    summary: 'Decode Tuya frames: hex arguments, hex lines on stdin, or a pcap/pcapng capture (TCP and UDP)',
+    summary: 'decode Tuya frames: hex arguments, hex lines on stdin, or a pcap/pcapng capture (TCP and UDP)',
     usage: 'decode [HEX... | FILE | -] [options]',
     flags: FLAGS,
     examples: [

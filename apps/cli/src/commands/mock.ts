@@ -116,7 +116,7 @@ async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
 /** The `mock` command. */
 export const mockCommand: Command = {
   name: 'mock',
-  summary: 'Run a simulated Tuya device (protocol 3.1-3.5, device22, gateway) until Ctrl-C. Prints the TCP port first.',
+  summary: 'run a simulated Tuya device (protocol 3.1-3.5, device22, gateway) until Ctrl-C; prints its TCP port first',
   usage: 'mock --local-key KEY --id ID [--version 3.x] [--port PORT] [--host ADDR] [--dps JSON] [--dev22] [--gateway] [--beacon [--beacon-address ADDR]]',
   flags: FLAGS,
   examples: [

@@ -65,7 +65,7 @@ export function createWatchCommand(terminal: TerminalDeps = PROCESS_TERMINAL): C
     flags: [{ name: 'duration', type: 'number', valueName: 'S', description: 'stop after S seconds', defaultText: 'until Ctrl-C' }, ...TARGET_FLAGS],
     examples: [
       'tuya watch "Living room lamp"',
-      'tuya watch "Living room lamp" --json | jq -c "select(.type == \\"push\\") | .dps"',
+      `tuya watch "Living room lamp" --json | jq -c 'select(.source == "push") | .dps'      # pushes only`,
       'tuya watch --host 192.168.1.50 --id bf1234567890abcdefgh --key 0123456789abcdef --version 3.5 --duration 60',
     ],
     async run(args: ParsedArgs, io: CommandIo): Promise<number> {
