@@ -20,8 +20,9 @@ export function advise(error: unknown): string {
     // isProven: the device rejected the key; otherwise it only stayed silent (a busy device looks the same).
     return error.isProven ? 'wrong local key (or version): fix the configuration' : 'no answer after connecting: probably a wrong local key (or version)'
   }
-  if (error instanceof WrongVersionError) return "wrong protocol version: set it, or use version: 'auto'"
-  // reason: why the command was not sent; failure: how the connection failed (e.g. 'open-failed': refused, unreachable).
+  if (error instanceof WrongVersionError) return `wrong protocol version${error.seenVersion === undefined ? '' : ` (the device speaks ${error.seenVersion})`}: set it, or use version: 'auto'`
+  // reason: why the command was not sent ('refused', 'unresolvable', 'permission-denied' name a certain
+  // failure); failure: how the connection failed ('open-failed': unreachable, ...).
   if (error instanceof OfflineError) return `offline (${error.reason}, ${error.failure ?? 'no connection failure'}): the command was never sent, safe to retry later`
   if (error instanceof ConnectionLostError) return 'connection lost after sending: re-read the state before repeating'
   if (error instanceof TimeoutError) return 'no answer in time: the device may still have applied it'

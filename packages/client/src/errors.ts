@@ -3,6 +3,7 @@
  * with one of these (or a codec `DeviceError`, or the abort signal's reason). Messages say
  * what to do; none contains key material.
  */
+import type { ProtocolVersion } from '@tuya/codec'
 import { TuyaError } from '@tuya/crypto'
 
 /** Options of the client errors. */
@@ -38,8 +39,12 @@ export class TimeoutError extends ClientError {
 
 /**
  * How a connection failed, as {@link ConnectionError.failure} says, so callers need not parse messages:
- * - `'open-failed'`: the TCP connection could not be opened (refused, unreachable, name not resolved);
- *   `cause` is the socket error, with its `code` (`ECONNREFUSED`, `EHOSTUNREACH`, ...);
+ * - `'refused'`: the address refused the TCP connection (`ECONNREFUSED`): nothing listens on that port;
+ * - `'unresolvable'`: the host name did not resolve (`ENOTFOUND`, `EAI_AGAIN`, ...);
+ * - `'permission-denied'`: the runtime or the system denied network access (Deno without `--allow-net`,
+ *   `EACCES`, `EPERM`): fix the permissions; the client does not retry sooner than `reconnect.maxDelayMs`;
+ * - `'open-failed'`: the TCP connection could not be opened for another reason (unreachable, ...);
+ *   `cause` is the socket error, with its `code` (`EHOSTUNREACH`, ...);
  * - `'open-timeout'`: the TCP connection did not open within `connectTimeoutMs`;
  * - `'closed-while-probing'`: with `version: 'auto'`, the device closed (or reset) the connection while its
  *   version was being probed: 3.4/3.5 firmware closes after frames it cannot authenticate, so the local key is
@@ -57,6 +62,9 @@ export class TimeoutError extends ClientError {
  * Every failure is retried with backoff (unless `reconnect` is `false`).
  */
 export type ConnectionFailure =
+  | 'refused'
+  | 'unresolvable'
+  | 'permission-denied'
   | 'open-failed'
   | 'open-timeout'
   | 'closed-while-probing'
@@ -69,7 +77,7 @@ export type ConnectionFailure =
   | 'out-of-sync'
 
 const CONNECTION_FAILURES: ReadonlySet<string> = new Set<ConnectionFailure>([
-  'open-failed', 'open-timeout', 'closed-while-probing', 'closed-while-connecting', 'handshake-failed',
+  'refused', 'unresolvable', 'permission-denied', 'open-failed', 'open-timeout', 'closed-while-probing', 'closed-while-connecting', 'handshake-failed',
   'handshake-timeout', 'closed-while-online', 'socket-error', 'heartbeat-missed', 'out-of-sync',
 ])
 
@@ -115,13 +123,33 @@ export class ConnectionError extends ClientError {
  * - `'no-reconnect'`: the same, for a command that is not `failFast` on a handle with `reconnect: false`: no other
  *   attempt follows (the next command starts one);
  * - `'disconnected'`: `disconnect()` was called;
- * - `'connect-timeout'`: `connect()` got no connection within its `timeoutMs`.
+ * - `'connect-timeout'`: `connect()` got no connection within its `timeoutMs`;
+ * - `'refused'`, `'unresolvable'`, `'permission-denied'`: what `'connection-failed'` and `'no-reconnect'` say, when
+ *   the attempt failed that way (the {@link ConnectionFailure} of the same name): the connection was refused, the
+ *   host name did not resolve, or the runtime denied network access. `'permission-denied'` rejects every waiting
+ *   command and `connect()` at once, failFast or not: no retry can fix it.
  *
  * How the connection failed is the error's `failure` (see {@link ConnectionFailure}), taken from its `cause`.
  */
-export type OfflineReason = 'deadline' | 'fail-fast' | 'connection-failed' | 'no-reconnect' | 'disconnected' | 'connect-timeout'
+export type OfflineReason = 'deadline' | 'fail-fast' | 'connection-failed' | 'no-reconnect' | 'disconnected' | 'connect-timeout' | CertainFailure
 
-const OFFLINE_REASONS: ReadonlySet<string> = new Set<OfflineReason>(['deadline', 'fail-fast', 'connection-failed', 'no-reconnect', 'disconnected', 'connect-timeout'])
+/** The connection failures that an {@link OfflineReason} names itself (see there). */
+export type CertainFailure = 'refused' | 'unresolvable' | 'permission-denied'
+
+const CERTAIN_FAILURES: ReadonlySet<string> = new Set<CertainFailure>(['refused', 'unresolvable', 'permission-denied'])
+
+const OFFLINE_REASONS: ReadonlySet<string> = new Set<string>(['deadline', 'fail-fast', 'connection-failed', 'no-reconnect', 'disconnected', 'connect-timeout', ...CERTAIN_FAILURES])
+
+/**
+ * The certain failure behind an error, if it is one: a connection that was refused, a host name
+ * that did not resolve, or no permission to use the network.
+ * @param error - a connection error (or anything)
+ * @returns `'refused'`, `'unresolvable'`, `'permission-denied'`, or undefined
+ */
+export function certainFailureOf(error: unknown): CertainFailure | undefined {
+  const failure = error instanceof ConnectionError ? error.failure : undefined
+  return failure !== undefined && CERTAIN_FAILURES.has(failure) ? (failure as CertainFailure) : undefined
+}
 
 /** Options of {@link OfflineError}. */
 export interface OfflineErrorOptions extends ConnectionErrorOptions {
@@ -203,12 +231,33 @@ export class WrongKeyError extends ConnectionError {
   }
 }
 
+/** Options of {@link WrongVersionError}. */
+export interface WrongVersionErrorOptions extends ConnectionErrorOptions {
+  /** The version the device's frames show, when they show one. */
+  seenVersion?: ProtocolVersion | undefined
+}
+
 /**
- * The device speaks another protocol version than the configured one (a 6699 frame on 3.4,
- * a 55AA frame on 3.5, ...). Configure the right `version`, or `'auto'`.
+ * The device speaks another protocol version than the configured one: its frames have the
+ * format, integrity or encryption of another version (a 6699 frame on 3.3, a 3.3 reply to a
+ * 3.1 query), or it ignores a 3.1 query that needs no key. Configure the right `version`, or `'auto'`.
  */
 export class WrongVersionError extends ConnectionError {
   static override readonly code: string = 'TUYA_ERR_WRONG_VERSION'
+  /**
+   * The version the device seems to speak, when its frames show it (a 6699 frame: 3.5; a reply
+   * that decrypts as 3.3: 3.3). Undefined when the device was silent or gave nothing to go by.
+   */
+  readonly seenVersion: ProtocolVersion | undefined
+
+  /**
+   * @param message - what happened and what to do
+   * @param options - seenVersion, cause, deviceId
+   */
+  constructor(message: string, options: WrongVersionErrorOptions = {}) {
+    super(message, options)
+    this.seenVersion = options.seenVersion
+  }
 }
 
 /**
@@ -225,9 +274,12 @@ export class ClosedError extends ClientError {
   static override readonly code: string = 'TUYA_ERR_CLOSED'
 }
 
-/** Whether an error means the configuration (key or version) is wrong, so retrying soon is pointless. */
-export function isConfigurationError(error: unknown): error is WrongKeyError | WrongVersionError {
-  return error instanceof WrongKeyError || error instanceof WrongVersionError
+/**
+ * Whether an error means the configuration is wrong (key, version, or no permission to use the
+ * network), so retrying soon is pointless.
+ */
+export function isConfigurationError(error: unknown): error is WrongKeyError | WrongVersionError | ConnectionError {
+  return error instanceof WrongKeyError || error instanceof WrongVersionError || (error instanceof ConnectionError && error.failure === 'permission-denied')
 }
 
 /** `value` when it is one of `allowed`; a TypeError naming the option otherwise (JavaScript callers, a typo). */

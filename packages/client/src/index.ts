@@ -36,6 +36,7 @@ export {
   ClosedError,
   ConnectionError,
   ConnectionLostError,
+  certainFailureOf,
   isConfigurationError,
   OfflineError,
   TimeoutError,
@@ -43,7 +44,7 @@ export {
   WrongKeyError,
   WrongVersionError,
 } from './errors.ts'
-export type { ClientErrorOptions, ConnectionErrorOptions, ConnectionFailure, OfflineErrorOptions, OfflineReason, WrongKeyErrorOptions, WrongKeyReason } from './errors.ts'
+export type { CertainFailure, ClientErrorOptions, ConnectionErrorOptions, ConnectionFailure, OfflineErrorOptions, OfflineReason, WrongKeyErrorOptions, WrongKeyReason, WrongVersionErrorOptions } from './errors.ts'
 export { DataFormatError, DataUnvalidError, DeviceError, DevIdNotFoundError, ParseDataError, TuyaError } from '@tuya/codec'
 export type { Dps, DpValue, KeyInput, ProtocolVersion } from '@tuya/codec'
 export { DeviceEventTarget, TypedEventTarget } from './events.ts'

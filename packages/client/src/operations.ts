@@ -7,7 +7,7 @@ import type { CommandSpec, Reply } from './core/command.ts'
 import { device22Spec, statusSpec, type CallSettings } from './core/specs.ts'
 import { DEVICE22_PROBE_RANGES, TRAITS } from './core/traits.ts'
 import type { ConnectedDetail } from './core/events.ts'
-import { isConfigurationError, OfflineError, TimeoutError } from './errors.ts'
+import { certainFailureOf, isConfigurationError, OfflineError, TimeoutError } from './errors.ts'
 import type { DeviceEventTarget } from './events.ts'
 import { callSettings } from './options.ts'
 import type { SharedConnection } from './shared.ts'
@@ -43,13 +43,17 @@ export function awaitConnected(target: DeviceEventTarget, shared: SharedConnecti
     const onConnected = (event: CustomEvent<ConnectedDetail>): void => { cleanup(); resolve(event.detail) }
     const onError = (event: CustomEvent<{ error: Error }>): void => {
       const { error } = event.detail
-      if (isConfigurationError(error) || failFast) {
+      const certain = certainFailureOf(error)
+      if (certain === 'permission-denied') {
+        cleanup()
+        reject(new OfflineError(`could not connect: ${error.message}`, { reason: certain, cause: error, deviceId }))
+      } else if (isConfigurationError(error) || failFast) {
         cleanup()
         reject(error)
       } else if (!canReconnect) {
         // No other attempt follows on its own: waiting out timeoutMs would change nothing.
         cleanup()
-        reject(new OfflineError(`could not connect, and reconnect is false (${error.message})`, { reason: 'no-reconnect', cause: error, deviceId }))
+        reject(new OfflineError(`could not connect, and reconnect is false (${error.message})`, { reason: certain ?? 'no-reconnect', cause: error, deviceId }))
       }
     }
     const onAbort = (): void => { cleanup(); reject(signal!.reason) }

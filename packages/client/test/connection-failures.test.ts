@@ -29,7 +29,12 @@ describe('ConnectionError.failure: the factories', () => {
   it('each connection failure the engine builds names itself', () => {
     const stage = { isOpen: true, version: '3.4', hasProvenKey: true, timeoutMs: 600 }
     const cases: Array<[Error, ConnectionFailure]> = [
-      [openFailed(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), DEV), 'open-failed'],
+      [openFailed(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), DEV), 'refused'],
+      [openFailed(Object.assign(new Error('getaddrinfo ENOTFOUND lamp.home'), { code: 'ENOTFOUND' }), DEV), 'unresolvable'],
+      [openFailed(Object.assign(new Error('getaddrinfo EAI_AGAIN lamp.home'), { code: 'EAI_AGAIN' }), DEV), 'unresolvable'],
+      [openFailed(Object.assign(new Error('Requires net access to "10.0.0.5:6668"'), { name: 'NotCapable' }), DEV), 'permission-denied'],
+      [openFailed(Object.assign(new Error('connect EACCES'), { code: 'EACCES' }), DEV), 'permission-denied'],
+      [openFailed(Object.assign(new Error('connect EHOSTUNREACH'), { code: 'EHOSTUNREACH' }), DEV), 'open-failed'],
       [connectTimeout({ ...stage, isOpen: false }, DEV), 'open-timeout'],
       [closedWhileConnecting(true, undefined, DEV), 'closed-while-probing'],
       [closedWhileConnecting(true, socketError, DEV), 'closed-while-probing'],
@@ -87,11 +92,11 @@ describe('ConnectionError.failure: the constructors', () => {
   })
 
   it('an unknown failure (a JavaScript caller) is a TypeError naming the option', () => {
-    assert.throws(() => new ConnectionError('x', { failure: 'gone' as never }), { name: 'TypeError', message: /^options\.failure must be one of open-failed, .*out-of-sync, got 'gone'$/ })
+    assert.throws(() => new ConnectionError('x', { failure: 'gone' as never }), { name: 'TypeError', message: /^options\.failure must be one of refused, unresolvable, permission-denied, open-failed, .*out-of-sync, got 'gone'$/ })
     assert.throws(() => new ConnectionError('x', { failure: 42 as never }), { name: 'TypeError', message: /^options\.failure must be one of .*, got 42$/ })
     assert.throws(() => new OfflineError('x', { reason: 'deadline', failure: 'closed' as never }), { name: 'TypeError', message: /^options\.failure must be one of/ })
     assert.throws(() => new ConnectionLostError('x', { failure: 'connection-failed' as never }), TypeError, "an OfflineReason is not a failure")
-    assert.throws(() => new OfflineError('x', { reason: 'open-failed' as never }), { name: 'TypeError', message: /^options\.reason must be one of deadline, fail-fast, connection-failed, no-reconnect, disconnected, connect-timeout, got 'open-failed'$/ })
+    assert.throws(() => new OfflineError('x', { reason: 'open-failed' as never }), { name: 'TypeError', message: /^options\.reason must be one of deadline, fail-fast, connection-failed, no-reconnect, disconnected, connect-timeout, refused, unresolvable, permission-denied, got 'open-failed'$/ })
   })
 })
 
@@ -112,7 +117,7 @@ function setup(deviceVersion: ProtocolVersion | 'auto', mockVersion: ProtocolVer
 }
 
 describe('engine: why a queued command did not wait, and how the connection failed', () => {
-  it('reconnect: false rejects the waiting commands with no-reconnect, failFast ones with connection-failed; no second attempt', async () => {
+  it('reconnect: false rejects the waiting commands at the first failure; a refusal names itself in reason; no second attempt', async () => {
     const { clock, mock, device } = setup('3.3', '3.3', { reconnect: false })
     mock.isRefusing = true
     const plain = settle(device.status({ timeoutMs: 5000 }))
@@ -121,9 +126,10 @@ describe('engine: why a queued command did not wait, and how the connection fail
     const [p, f] = [await plain, await fast]
     assert.ok(p.error instanceof OfflineError, `got ${String(p.error)}`)
     assert.ok(f.error instanceof OfflineError, `got ${String(f.error)}`)
-    assert.equal(p.error.reason, 'no-reconnect')
-    assert.equal(f.error.reason, 'connection-failed', 'failFast decides, whatever reconnect says')
-    for (const error of [p.error, f.error]) assert.equal(error.failure, 'open-failed')
+    for (const error of [p.error, f.error]) {
+      assert.equal(error.reason, 'refused', 'not no-reconnect / connection-failed: the refusal is what to act on')
+      assert.equal(error.failure, 'refused')
+    }
     assert.equal(device.connectionState, 'idle')
     await clock.advance(5000)
     assert.equal(mock.attempts.length, 1, 'nothing tries again by itself')
@@ -144,8 +150,8 @@ describe('engine: why a queued command did not wait, and how the connection fail
     await clock.advance(5000)
     const { error } = await connecting
     assert.ok(error instanceof OfflineError, `got ${String(error)}`)
-    assert.equal(error.reason, 'no-reconnect', 'not connect-timeout: no other attempt was coming')
-    assert.equal(error.failure, 'open-failed')
+    assert.equal(error.reason, 'refused', 'not connect-timeout: no other attempt was coming')
+    assert.equal(error.failure, 'refused')
     assert.equal(rejectedAt, started, 'did not wait for timeoutMs')
     assert.equal(mock.attempts.length, 1)
     mock.isRefusing = false
@@ -162,8 +168,8 @@ describe('engine: why a queued command did not wait, and how the connection fail
     const fast = settle(device.status({ timeoutMs: 5000, failFast: true }))
     await clock.advance(0)
     const f = await fast
-    assert.ok(f.error instanceof OfflineError && f.error.reason === 'connection-failed', `got ${String(f.error)}`)
-    assert.equal(f.error.failure, 'open-failed')
+    assert.ok(f.error instanceof OfflineError && f.error.reason === 'refused', `got ${String(f.error)}`)
+    assert.equal(f.error.failure, 'refused')
     mock.isRefusing = false
     await clock.advance(100)
     assert.deepEqual(await plain, { '1': false })

@@ -55,7 +55,7 @@ describe('examples', () => {
     await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve))
     const port = (free.address() as net.AddressInfo).port
     await new Promise((resolve) => free.close(resolve)) // nobody listens there now
-    assert.match(await errors({ id: ID, key: KEY, host: '127.0.0.1', port, version: '3.3' }), /^offline \(connection-failed, open-failed\)/)
+    assert.match(await errors({ id: ID, key: KEY, host: '127.0.0.1', port, version: '3.3' }), /^offline \(refused, refused\)/)
   })
 
   it('gateway.ts', async () => {

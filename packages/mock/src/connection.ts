@@ -258,6 +258,10 @@ export class DeviceConnection {
         return
       }
     }
+    if (decoded !== undefined && this.#isUndecryptableClearText(decoded)) {
+      out.push(this.#event('dropped', { connectionId: this.id, reason: `a clear-text ${commandName(header.cmd)} payload on a ${config.version} device, which decrypts every payload (quirks.answersClearQueries answers it)` }))
+      return
+    }
     if (!this.#checkSeq(header, out)) return
     out.push(TOUCH)
     const json = decoded?.json
@@ -287,6 +291,17 @@ export class DeviceConnection {
       ...(json === undefined ? {} : { json }),
       ...(typeof cid === 'string' ? { cid } : {}),
     })
+  }
+
+  /**
+   * Whether real firmware would fail to decrypt this payload: 3.2+ devices decrypt whatever they
+   * get, and clear text does not decrypt (§18.29). The codec accepts clear text on 3.2/3.3 because
+   * devices send their error texts that way; a device never receives them so. Heartbeats are
+   * answered without decrypting (§17).
+   */
+  #isUndecryptableClearText(decoded: DecodedFrame): boolean {
+    const { profile, quirks } = this.#shared.config
+    return !decoded.isEncrypted && decoded.payload.length > 0 && !profile.isV31 && !quirks.answersClearQueries && decoded.cmd !== CMD_HEART_BEAT
   }
 
   /** §12: official 3.5 firmware drops, and by default disconnects, on a seq that does not increase. */

@@ -46,4 +46,5 @@ export type {
   MockDeviceEventType,
   MockDeviceOptions,
   MockFaults,
+  MockQuirks,
 } from './types.ts'

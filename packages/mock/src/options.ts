@@ -4,7 +4,7 @@
  */
 import { PROFILES, type SeqCheck, type VersionProfile } from './profiles.ts'
 import { checkDps } from './state.ts'
-import type { BeaconOptions, ExtraConnectionPolicy, MockDeviceOptions, MockFaults } from './types.ts'
+import type { BeaconOptions, ExtraConnectionPolicy, MockDeviceOptions, MockFaults, MockQuirks } from './types.ts'
 import { defaultRandom, randomBytes, type RandomSource } from '@tuya/crypto'
 import type { Dps, ProtocolVersion } from '@tuya/codec'
 
@@ -35,6 +35,7 @@ export interface ResolvedConfig {
   readonly closeOnBadFrame: boolean
   readonly maxFrameBytes: number
   readonly controlAckRetcode: number
+  readonly quirks: Readonly<Required<MockQuirks>>
   readonly faults: MockFaults
   readonly beacon: (Required<Omit<BeaconOptions, 'solicitationPort' | 'solicitationAddress'>> & { solicitationPort: number | false; solicitationAddress: string | undefined }) | undefined
   readonly now: () => number
@@ -141,6 +142,16 @@ export function checkFaults(faults: MockFaults): MockFaults {
   return faults
 }
 
+function resolveQuirks(quirks: unknown): Required<MockQuirks> {
+  if (quirks === undefined) return { answersClearQueries: false }
+  if (typeof quirks !== 'object' || quirks === null) throw new TypeError('quirks must be an object such as { answersClearQueries: true }')
+  const { answersClearQueries = false, ...unknown } = quirks as MockQuirks
+  const names = Object.keys(unknown)
+  if (names.length > 0) throw new TypeError(`quirks.${names[0]} is not a known quirk; known: answersClearQueries`)
+  if (typeof answersClearQueries !== 'boolean') throw new TypeError('quirks.answersClearQueries must be a boolean')
+  return { answersClearQueries }
+}
+
 /**
  * Validates options and fills in defaults.
  * @param options - what the caller passed to `createMockDevice`
@@ -191,6 +202,7 @@ export function resolveOptions(options: MockDeviceOptions = {}): ResolvedConfig 
     closeOnBadFrame: options.closeOnBadFrame ?? true,
     maxFrameBytes: integer(options.maxFrameBytes ?? 4096, 'maxFrameBytes', 64, 1 << 24),
     controlAckRetcode: integer(options.controlAckRetcode ?? 0, 'controlAckRetcode', 0, 0xffffffff),
+    quirks: resolveQuirks(options.quirks),
     faults: checkFaults(options.faults ?? {}),
     beacon: resolveBeacon(options.beacon, profile, host, id),
     now,

@@ -86,6 +86,8 @@ export interface MockDeviceOptions {
   maxFrameBytes?: number
   /** retcode of CONTROL acknowledgements (one official firmware sends 1). Default 0. */
   controlAckRetcode?: number
+  /** Firmware behaviours some real devices have and others do not; all off by default. */
+  quirks?: MockQuirks
   /** Faults to start with; change them later with `setFaults`. */
   faults?: MockFaults
   /** UDP beacons (and, on 3.5, answers to solicitations). Default off. */
@@ -100,6 +102,21 @@ export interface MockDeviceOptions {
   serialStart?: number
   /** Abort to close the device. */
   signal?: AbortSignal
+}
+
+/**
+ * Behaviours seen on some firmware only. Off by default, so the mock behaves as most devices do;
+ * turn one on to test that a client copes with devices that have it.
+ */
+export interface MockQuirks {
+  /**
+   * A 3.2/3.3 device also answers a query whose payload is clear text (a 3.1 DP_QUERY), as if it
+   * were encrypted. Most firmware decrypts every payload and silently drops what does not decrypt
+   * (PROTOCOL.md §18.29); some units answer anyway, which a version probe that sends a 3.1 and a
+   * 3.3 query back to back must survive. A 3.1 device always answers clear queries; on 3.4/3.5 a
+   * 3.1 frame already fails the HMAC/GCM check, so this changes nothing there. Default false.
+   */
+  answersClearQueries?: boolean
 }
 
 /** Why a connection was closed. */

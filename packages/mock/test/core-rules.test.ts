@@ -162,3 +162,43 @@ describe('sequence numbers (§12)', () => {
     assert.equal(writes(c.feed(two.subarray(10))).length, 2)
   })
 })
+
+describe('clear-text payloads on 3.2+ devices (quirks.answersClearQueries)', () => {
+  const clearQuery = (seq: number) => encodeFrame({ version: '3.1', seq, cmd: 10, payload: { gwId: 'x', devId: 'x' } })
+
+  for (const version of ['3.2', '3.3'] as const) {
+    it(`${version}: a clear-text DP_QUERY is dropped without a reply by default (it does not decrypt, §18.29)`, () => {
+      const c = new CoreClient(makeCore({ version }))
+      const actions = c.feed(clearQuery(1))
+      assert.deepEqual(writes(actions), [])
+      assert.match(String(eventsOf(actions, 'dropped')[0]?.reason), /clear-text DP_QUERY/)
+      assert.equal(writes(c.send(10, {})).length, 1, 'an encrypted query on the same connection is answered')
+    })
+
+    it(`${version}: with the quirk, the clear-text DP_QUERY is answered`, () => {
+      const c = new CoreClient(makeCore({ version, quirks: { answersClearQueries: true } }))
+      const replies = writes(c.feed(clearQuery(1)))
+      assert.equal(replies.length, 1)
+      assert.equal(decodeFrame(replies[0]!, { version, key: KEY }).seq, 1, 'the reply echoes the query seq')
+    })
+  }
+
+  it('3.1 answers clear-text queries with or without the quirk', () => {
+    for (const quirks of [{}, { answersClearQueries: true }]) {
+      const c = new CoreClient(makeCore({ version: '3.1', quirks }))
+      assert.equal(writes(c.feed(clearQuery(1))).length, 1)
+    }
+  })
+
+  it('a clear heartbeat is still answered (firmware does not decrypt it)', () => {
+    const c = new CoreClient(makeCore({ version: '3.3' }))
+    const heartbeat = encodeFrame({ version: '3.3', seq: 1, cmd: 9, payload: utf8ToBytes('{}'), encrypt: false })
+    assert.equal(writes(c.feed(heartbeat)).length, 1)
+  })
+
+  it('rejects unknown quirks and non-boolean values, naming them', () => {
+    assert.throws(() => makeCore({ version: '3.3', quirks: { answersClearQuery: true } as never }), /quirks\.answersClearQuery is not a known quirk/)
+    assert.throws(() => makeCore({ version: '3.3', quirks: { answersClearQueries: 'yes' } as never }), /quirks\.answersClearQueries must be a boolean/)
+    assert.throws(() => makeCore({ version: '3.3', quirks: 1 as never }), TypeError)
+  })
+})

@@ -9,7 +9,7 @@
  */
 import type { ProtocolVersion } from '@tuya/codec'
 import type { RandomSource } from '@tuya/crypto'
-import { ClosedError, isConfigurationError, OfflineError } from '../errors.ts'
+import { certainFailureOf, ClosedError, isConfigurationError, OfflineError } from '../errors.ts'
 import { backoffDelay, type BackoffOptions } from './backoff.ts'
 import { Command, type BuildContext, type CommandSpec, type Reply } from './command.ts'
 import type { DpsCache } from './dps-state.ts'
@@ -242,7 +242,10 @@ export class Engine implements TrafficContext {
     const { deviceId } = this.config
     if (this.#state === 'closed') return new ClosedError('this device handle is closed; create a new one', { deviceId })
     // A wrong key or version does not fix itself: fail at once until a connection succeeds.
-    if (this.#isConfigFailure && this.#state === 'backoff') return this.#lastError
+    if (this.#isConfigFailure && this.#state === 'backoff') {
+      const error = this.#lastError!
+      return certainFailureOf(error) === 'permission-denied' ? offline(error, 'permission-denied', deviceId) : error
+    }
     if (spec.failFast && this.#failures > 0 && this.#state !== 'online') {
       return new OfflineError(`the device is offline (failFast): ${this.#lastError?.message ?? 'the last connection attempt failed'}`, { reason: 'fail-fast', cause: this.#lastError, deviceId })
     }
@@ -315,10 +318,14 @@ export class Engine implements TrafficContext {
     this.#lastError = error
     this.#isConfigFailure = isConfig
     const willReconnect = reconnect !== false && this.#wantOnline
-    if (isConfig) this.#traffic.rejectQueued(() => true, error)
+    // A refusal, a name that does not resolve, a missing permission: the reason says which, for
+    // the commands that give up at the first failed attempt.
+    const certain = certainFailureOf(error)
+    if (certain === 'permission-denied') this.#traffic.rejectQueued(() => true, offline(error, certain, deviceId))
+    else if (isConfig) this.#traffic.rejectQueued(() => true, error)
     else {
-      this.#traffic.rejectQueued((c) => c.spec.failFast, offline(error, 'connection-failed', deviceId))
-      if (!willReconnect) this.#traffic.rejectQueued(() => true, offline(error, 'no-reconnect', deviceId))
+      this.#traffic.rejectQueued((c) => c.spec.failFast, offline(error, certain ?? 'connection-failed', deviceId))
+      if (!willReconnect) this.#traffic.rejectQueued(() => true, offline(error, certain ?? 'no-reconnect', deviceId))
     }
     let delayMs: number | undefined
     if (willReconnect) {

@@ -1,11 +1,26 @@
 /**
  * The errors the engine produces, with messages that say what happened and what to do.
  */
-import { ConnectionError, ConnectionLostError, OfflineError, TimeoutError, VersionNotFoundError, WrongKeyError } from '../errors.ts'
+import { CMD, commandName, type ProtocolVersion } from '@tuya/codec'
+import { ConnectionError, ConnectionLostError, OfflineError, TimeoutError, VersionNotFoundError, WrongKeyError, WrongVersionError, type CertainFailure, type ConnectionFailure } from '../errors.ts'
+import { TRAITS } from './traits.ts'
 
-/** The TCP connection could not be opened. */
+/** The TCP connection could not be opened; `failure` tells a refusal, a name that does not resolve and a missing permission apart. */
 export function openFailed(error: Error, deviceId: string): ConnectionError {
-  return new ConnectionError(`could not connect: ${error.message}; retrying with backoff`, { failure: 'open-failed', cause: error, deviceId })
+  const failure = openFailureOf(error)
+  const what = failure === 'permission-denied' ? `no permission to open a network connection (${error.message}); on Deno, run with --allow-net` : `could not connect: ${error.message}`
+  return new ConnectionError(`${what}; retrying with backoff`, { failure, cause: error, deviceId })
+}
+
+const UNRESOLVABLE_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_NODATA', 'EAI_FAIL'])
+
+function openFailureOf(error: Error): ConnectionFailure {
+  const code = (error as { code?: unknown }).code
+  if (code === 'ECONNREFUSED') return 'refused'
+  if (typeof code === 'string' && UNRESOLVABLE_CODES.has(code)) return 'unresolvable'
+  // Deno without --allow-net fails the connect with its NotCapable (older: PermissionDenied) error.
+  if (code === 'EACCES' || code === 'EPERM' || error.name === 'NotCapable' || error.name === 'PermissionDenied') return 'permission-denied'
+  return 'open-failed'
 }
 
 /** The device closed the connection before it was usable. */
@@ -44,10 +59,17 @@ export function connectTimeout(stage: { isOpen: boolean; version: string | undef
   return new ConnectionError(`the ${version} handshake got no answer within ${timeoutMs} ms; retrying with backoff`, { failure: 'handshake-timeout', deviceId })
 }
 
-/** A written command got no answer (§18.29: silence right after connecting means a wrong key). */
-export function silence(cmd: number, timeoutMs: number, isFreshSilence: boolean, deviceId: string): Error {
-  if (isFreshSilence) {
-    return new WrongKeyError(`the device stayed silent after connecting (no answer to cmd ${cmd} within ${timeoutMs} ms): devices drop frames they cannot decrypt (PROTOCOL.md §18.29), so the local key or the version is probably wrong`, { reason: 'silent', deviceId })
+/**
+ * A written command got no answer. Right after connecting (`freshVersion` set) that means a wrong
+ * key or version (§18.29: devices drop what they cannot decrypt), or only a wrong version when
+ * the command travelled in clear (a 3.1 query needs no key).
+ */
+export function silence(cmd: number, timeoutMs: number, freshVersion: ProtocolVersion | undefined, deviceId: string): Error {
+  if (freshVersion !== undefined && TRAITS[freshVersion].sendsClearQueries && cmd !== CMD.CONTROL) {
+    return new WrongVersionError(`the device ignored a ${commandName(cmd)} that protocol ${freshVersion} sends unencrypted (no key involved) for ${timeoutMs} ms: it does not speak ${freshVersion}; set its version, or version: 'auto'`, { deviceId })
+  }
+  if (freshVersion !== undefined) {
+    return new WrongKeyError(`the device stayed silent after connecting (no answer to ${commandName(cmd)} within ${timeoutMs} ms): devices drop frames they cannot decrypt (PROTOCOL.md §18.29), so the local key or the version is wrong`, { reason: 'silent', deviceId })
   }
   return new TimeoutError(`the device did not answer cmd ${cmd} within ${timeoutMs} ms (it may still have applied it); the connection is being checked with a heartbeat`, { deviceId })
 }
@@ -62,13 +84,18 @@ export function expiredUnsent(isOnline: boolean, timeoutMs: number, last: Error 
  * Queued commands that do not wait for a reconnect when the attempt or connection they waited for
  * failed: `'connection-failed'` for failFast commands, `'no-reconnect'` for the others when `reconnect` is false.
  */
-export function offline(error: Error, reason: 'connection-failed' | 'no-reconnect', deviceId: string): OfflineError {
+export function offline(error: Error, reason: 'connection-failed' | 'no-reconnect' | CertainFailure, deviceId: string): OfflineError {
   return new OfflineError(`the device is offline: ${error.message}`, { reason, cause: error, deviceId })
 }
 
 /** A written command whose connection dropped. */
 export function lostAfterWrite(error: Error, deviceId: string): ConnectionLostError {
   return new ConnectionLostError(`the connection dropped after the command was sent (${error.message}); the device may or may not have applied it`, { cause: error, deviceId })
+}
+
+/** A reply on a fresh connection has the format or encryption of another version. */
+export function versionMismatch(expected: ProtocolVersion, seen: ProtocolVersion, cause: Error, deviceId: string): WrongVersionError {
+  return new WrongVersionError(`the device answered in protocol ${seen}, not ${expected}: set version '${seen}' (or 'auto')`, { seenVersion: seen, cause, deviceId })
 }
 
 /** Replies that do not decrypt on a fresh connection. */

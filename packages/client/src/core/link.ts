@@ -4,10 +4,10 @@
  * increasing, handshake frames included). Bytes in through `receive`, results out through
  * a {@link LinkSink}; frames out through `encode`.
  */
-import { decodeFrame, Deframer, encodeFrame, type DecodedFrame, type DiscardInfo, type JsonPayload, type ProtocolVersion } from '@tuya/codec'
+import { decodeFrame, Deframer, encodeFrame, readFrameHeader, type DecodedFrame, type DiscardInfo, type JsonPayload, type ProtocolVersion } from '@tuya/codec'
 import type { RandomSource } from '@tuya/crypto'
 import { createSession, type Session } from '@tuya/session'
-import { VersionProbe, type ProbeResult } from './probe.ts'
+import { PROBE_FRAMES, VersionProbe, type ProbeResult } from './probe.ts'
 import { withRetcode } from './retcode.ts'
 import { handshakeFailure } from './session-errors.ts'
 import { TRAITS } from './traits.ts'
@@ -20,6 +20,13 @@ export interface LinkSink {
   ready(version: ProtocolVersion, isDevice22: boolean): void
   /** A decoded device frame (after `ready`). */
   frame(frame: DecodedFrame, raw: Uint8Array): void
+  /**
+   * The device's answer to the version probe's own query: state to take in, never the reply of
+   * a command (the commands written after `ready` get their own answers).
+   */
+  probeAnswer(frame: DecodedFrame, raw: Uint8Array): void
+  /** A late answer to another of the probe's queries, dropped (for the log). */
+  probeLeftover(raw: Uint8Array): void
   /** A complete frame that failed its checks or decryption after `ready`. */
   badFrame(error: Error, raw: Uint8Array): void
   /** Bytes the deframer skipped (junk, impossible lengths); asked for only when `wantsDiscards`. */
@@ -53,6 +60,13 @@ export class Link {
   #session: Session | undefined
   #probe: VersionProbe | undefined
   #state: 'opening' | 'ready' | 'dead' = 'opening'
+  /**
+   * After a probe on a version whose devices echo the request's seq (§12): answers to the other
+   * probe queries may still come (a 3.1 device answers the 3.3 query with an error text, some
+   * 3.3 firmware also answers the 3.1 query). They carry the probe's seqs and are dropped, so
+   * that no later command takes one for its reply. Off once a frame answers a later seq.
+   */
+  #isDrainingProbe = false
   /** Whether a non-empty payload decrypted under the key on this connection (the key is proven). */
   hasProvenKey = false
 
@@ -138,7 +152,9 @@ export class Link {
   receive(chunk: Uint8Array): void {
     if (this.#state === 'dead') return
     for (const raw of this.#deframer.push(chunk)) {
-      if (this.#state === 'ready') this.#data(raw)
+      if (this.#state === 'ready') {
+        if (!this.#isDrainingProbe || !this.#isProbeLeftover(raw)) this.#data(raw)
+      }
       else if (this.#state === 'opening') this.#opening(raw)
       else return
     }
@@ -158,11 +174,23 @@ export class Link {
     this.#sink.frame(frame, raw)
   }
 
+  /** Whether `raw` answers one of the probe's queries (seq 1 to PROBE_FRAMES); pushes (seq 0) pass. */
+  #isProbeLeftover(raw: Uint8Array): boolean {
+    const seq = readFrameHeader(raw).seq
+    if (seq === 0) return false
+    if (seq > PROBE_FRAMES) {
+      this.#isDrainingProbe = false
+      return false
+    }
+    this.#sink.probeLeftover(raw)
+    return true
+  }
+
   #opening(raw: Uint8Array): void {
     try {
       if (this.#probe !== undefined) {
         const result = this.#probe.receive(raw, this.#config.deviceId)
-        if (result !== undefined) this.#adopt(result)
+        if (result !== undefined) this.#adopt(result, raw)
         return
       }
       const session = this.#session!
@@ -187,15 +215,16 @@ export class Link {
     }
   }
 
-  #adopt(result: ProbeResult): void {
+  #adopt(result: ProbeResult, raw: Uint8Array): void {
     this.#probe = undefined
     this.#version = result.version
     this.#key = result.key
     this.#seq = result.nextSeq
+    this.#isDrainingProbe = TRAITS[result.version].echoesSeq
     for (const bytes of result.send) this.#sink.send(bytes)
     this.#state = 'ready'
     if (TRAITS[result.version].handshake !== undefined || (result.frame?.isEncrypted ?? false)) this.hasProvenKey = true
     this.#sink.ready(result.version, result.isDevice22)
-    if (result.frame !== undefined && this.#state === 'ready') this.#sink.frame(result.frame, new Uint8Array(0))
+    if (result.frame !== undefined && this.#state === 'ready') this.#sink.probeAnswer(result.frame, raw)
   }
 }

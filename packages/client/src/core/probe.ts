@@ -42,7 +42,8 @@ export interface ProbeOptions {
 
 const V34_FIRST_SEQ = 3
 const V35_FIRST_SEQ = 4
-const PROBE_FRAMES = 4
+/** How many frames the probe writes (seqs 1 to 4); the connection's commands start after them. */
+export const PROBE_FRAMES = 4
 const CMD_RESP = 4
 /** The version whose devices refuse the normal query with a clear-text error (§9, §11). */
 const CLEAR_REFUSAL_VERSION: ProtocolVersion = '3.2'
@@ -121,7 +122,7 @@ export class VersionProbe {
 }
 
 /** The version named by a 15-byte version/source header (`"3.x"` …), if any. */
-function headerVersion(header: Uint8Array | undefined): ProtocolVersion | undefined {
+export function headerVersion(header: Uint8Array | undefined): ProtocolVersion | undefined {
   if (header === undefined || header.length < 3) return undefined
   const text = String.fromCharCode(header[0]!, header[1]!, header[2]!)
   return isProtocolVersion(text) ? text : undefined

@@ -5,13 +5,14 @@
  */
 import { CMD, NotJsonError, parseDevicePayload, type DecodedFrame, type DeviceMessage, type DiscardInfo, type Dps, type ProtocolVersion } from '@tuya/codec'
 import { DecryptError } from '@tuya/crypto'
-import { WrongKeyError } from '../errors.ts'
+import { isConfigurationError } from '../errors.ts'
 import { Command, type BuildContext, type BuiltCommand } from './command.ts'
 import { Dispatcher, type CommandWriter } from './dispatcher.ts'
 import { DpsCache } from './dps-state.ts'
 import type { EngineConfig, EngineHost } from './engine.ts'
 import type { ConnectionState, DisconnectReason } from './events.ts'
-import { expiredUnsent, heartbeatMissed, lostAfterWrite, outOfSync, silence, undecryptable } from './failures.ts'
+import { foreignVersion } from './diagnosis.ts'
+import { expiredUnsent, heartbeatMissed, lostAfterWrite, outOfSync, silence, undecryptable, versionMismatch } from './failures.ts'
 import type { Link, LinkSink } from './link.ts'
 import { frameEntry } from './log.ts'
 import { heartbeatSpec } from './specs.ts'
@@ -149,8 +150,8 @@ export class Traffic implements LinkSink, CommandWriter {
         if (this.#ctx.state === 'online') this.#ctx.drop('heartbeat-timeout', heartbeatMissed(config.heartbeatTimeoutMs, deviceId))
       } else if (command.phase === 'written') {
         wasSilent = true
-        const error = silence(command.built?.cmd ?? -1, command.spec.timeoutMs, this.#isFreshSilence(), deviceId)
-        if (error instanceof WrongKeyError) configError = error
+        const error = silence(command.built?.cmd ?? -1, command.spec.timeoutMs, this.#freshSilenceVersion(), deviceId)
+        if (isConfigurationError(error)) configError = error
         command.fail(error)
       } else {
         command.fail(expiredUnsent(this.#ctx.state === 'online', command.spec.timeoutMs, this.#ctx.lastError, deviceId))
@@ -165,10 +166,14 @@ export class Traffic implements LinkSink, CommandWriter {
     if (this.#ctx.state === 'online' && this.#heartbeat === undefined) this.#startHeartbeat()
   }
 
-  /** §18.29: a 3.1-3.3 device drops frames it cannot decrypt; silence on a fresh connection to a device that never answered us means a wrong key. */
-  #isFreshSilence(): boolean {
+  /**
+   * §18.29: a 3.1-3.3 device drops frames it cannot decrypt; silence on a fresh connection to a
+   * device that never answered us means a wrong key or version.
+   * @returns the connection's version when the silence is such a fresh one, else undefined
+   */
+  #freshSilenceVersion(): ProtocolVersion | undefined {
     const version = this.#link?.version
-    return !this.hasProvenKey && this.#linkFrames === 0 && version !== undefined && TRAITS[version].handshake === undefined
+    return !this.hasProvenKey && this.#linkFrames === 0 && version !== undefined && TRAITS[version].handshake === undefined ? version : undefined
   }
 
   /**
@@ -227,18 +232,9 @@ export class Traffic implements LinkSink, CommandWriter {
 
   /** A decoded device frame: pushes update the state, replies settle their command. */
   frame(frame: DecodedFrame, raw: Uint8Array): void {
+    const message = this.#take(frame, raw)
+    if (message === undefined) return
     const { config } = this.#ctx
-    this.#linkFrames++
-    this.#badFrames = 0
-    if (this.#link?.hasProvenKey === true) this.hasProvenKey = true
-    if (config.logger !== undefined) config.logger(frameEntry(config.deviceId, 'in', frame.cmd, raw, frame.text))
-    let message: DeviceMessage
-    try {
-      message = parseDevicePayload(frame)
-    } catch (error) {
-      this.badFrame(error as Error)
-      return
-    }
     if (frame.cmd === CMD.STATUS) {
       // cmd 8 is always a push, even while a reply is awaited (§18.11, §18.12).
       if (message.type !== 'dps') return
@@ -266,6 +262,33 @@ export class Traffic implements LinkSink, CommandWriter {
     if (this.isIdle()) this.#ctx.host.wakeAt(this.heartbeatDue(), heartbeat !== undefined && this.#heartbeat === undefined)
   }
 
+  /** {@link LinkSink.probeAnswer}: the DPs of the probe's query become state; no command takes it as its reply. */
+  probeAnswer(frame: DecodedFrame, raw: Uint8Array): void {
+    const message = this.#take(frame, raw)
+    if (message?.type === 'dps') this.#applyDps(message.dps, message.cid, 'reply')
+  }
+
+  /** {@link LinkSink.probeLeftover}: only logged. */
+  probeLeftover(raw: Uint8Array): void {
+    const { config } = this.#ctx
+    config.logger?.({ level: 'debug', deviceId: config.deviceId, message: `dropped a late answer to the version probe (seq ${readSeq(raw)}): it belongs to no command` })
+  }
+
+  /** Counts and logs a decoded frame and parses its payload. @returns the message, or undefined for a bad payload (handled) */
+  #take(frame: DecodedFrame, raw: Uint8Array): DeviceMessage | undefined {
+    const { config } = this.#ctx
+    this.#linkFrames++
+    this.#badFrames = 0
+    if (this.#link?.hasProvenKey === true) this.hasProvenKey = true
+    if (config.logger !== undefined) config.logger(frameEntry(config.deviceId, 'in', frame.cmd, raw, frame.text))
+    try {
+      return parseDevicePayload(frame)
+    } catch (error) {
+      this.badFrame(error as Error, raw)
+      return undefined
+    }
+  }
+
   #applyDps(dps: Dps, cid: string | undefined, source: 'push' | 'reply'): void {
     const host = this.#ctx.host
     const state = this.cache.merge(dps, cid, host.wantsDps(cid))
@@ -273,20 +296,38 @@ export class Traffic implements LinkSink, CommandWriter {
     host.emit(cid === undefined ? { type: 'dps', dps, state, source } : { type: 'dps', dps, state, source, cid })
   }
 
-  /** A frame that failed its checks: a wrong key on a fresh 3.1-3.3 connection, else dropped (three in a row: reconnect). */
-  badFrame(error: Error): void {
+  /**
+   * A frame that failed its checks. On a connection whose key is not proven yet: a frame of
+   * another version means a wrong version, and one that does not decrypt on 3.1-3.3 a wrong key.
+   * Otherwise it is dropped (three in a row: reconnect).
+   * @param raw - the frame as received
+   */
+  badFrame(error: Error, raw: Uint8Array): void {
     const link = this.#link
     if (link === undefined) return
     const { config } = this.#ctx
     config.logger?.({ level: 'warn', deviceId: config.deviceId, message: `dropped a frame that failed its checks: ${error.message}`, error })
     const version = link.version
-    const isKeySymptom = error instanceof DecryptError || error instanceof NotJsonError
-    if (!link.hasProvenKey && isKeySymptom && version !== undefined && TRAITS[version].handshake === undefined) {
-      this.#ctx.fail(undecryptable(version, error, config.deviceId))
-      return
+    if (!link.hasProvenKey && version !== undefined) {
+      const seen = foreignVersion(raw, version, config.localKey, config.maxFrameBytes)
+      if (seen !== undefined) {
+        this.#ctx.fail(versionMismatch(version, seen, error, config.deviceId))
+        return
+      }
+      const isKeySymptom = error instanceof DecryptError || error instanceof NotJsonError
+      if (isKeySymptom && TRAITS[version].handshake === undefined) {
+        this.#ctx.fail(undecryptable(version, error, config.deviceId))
+        return
+      }
     }
     if (++this.#badFrames >= MAX_BAD_FRAMES) this.#ctx.drop('protocol-error', outOfSync(MAX_BAD_FRAMES, error, config.deviceId))
   }
+}
+
+function readSeq(bytes: Uint8Array): number {
+  // 55AA: seq at 4..8; 6699: at 6..10.
+  const at = bytes[2] === 0x55 ? 4 : 6
+  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0
 }
 
 function readCmd(bytes: Uint8Array): number {

@@ -17,15 +17,20 @@ export interface VersionTraits {
   readonly integrity: 'crc' | 'hmac' | 'gcm'
   /** Replies echo the request's seq (3.1-3.3); 3.4/3.5 devices number their frames themselves (§12). */
   readonly echoesSeq: boolean
+  /**
+   * 3.1 sends everything but CONTROL in clear (§6.1): a device that ignores such a query does
+   * not speak 3.1, whatever the key.
+   */
+  readonly sendsClearQueries: boolean
 }
 
 /** The table. */
 export const TRAITS: Readonly<Record<ProtocolVersion, VersionTraits>> = {
-  '3.1': { handshake: undefined, device22: 'never', integrity: 'crc', echoesSeq: true },
-  '3.2': { handshake: undefined, device22: 'always', integrity: 'crc', echoesSeq: true },
-  '3.3': { handshake: undefined, device22: 'detect', integrity: 'crc', echoesSeq: true },
-  '3.4': { handshake: '3.4', device22: 'detect', integrity: 'hmac', echoesSeq: false },
-  '3.5': { handshake: '3.5', device22: 'never', integrity: 'gcm', echoesSeq: false },
+  '3.1': { handshake: undefined, device22: 'never', integrity: 'crc', echoesSeq: true, sendsClearQueries: true },
+  '3.2': { handshake: undefined, device22: 'always', integrity: 'crc', echoesSeq: true, sendsClearQueries: false },
+  '3.3': { handshake: undefined, device22: 'detect', integrity: 'crc', echoesSeq: true, sendsClearQueries: false },
+  '3.4': { handshake: '3.4', device22: 'detect', integrity: 'hmac', echoesSeq: false, sendsClearQueries: false },
+  '3.5': { handshake: '3.5', device22: 'never', integrity: 'gcm', echoesSeq: false, sendsClearQueries: false },
 }
 
 /**
