@@ -58,6 +58,9 @@ const WAITED_WHOLE_TIMEOUT: Readonly<Record<OfflineReason, boolean>> = {
   'connection-failed': false,
   'no-reconnect': false,
   'disconnected': false,
+  'refused': false,
+  'unresolvable': false,
+  'permission-denied': false,
 }
 
 /** The connection failures where the device closed (or reset) the connection itself. */
