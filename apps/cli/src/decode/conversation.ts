@@ -55,6 +55,22 @@ const START = 3
 const RESP = 4
 const FINISH = 5
 const SESSION_VERSIONS: ReadonlySet<string> = new Set(['3.4', '3.5'])
+/**
+ * `version: 'auto'` in @tuya/client opens a connection with one frame per version, back to
+ * back: a 3.1 DP_QUERY (seq 1), a 3.3 DP_QUERY (seq 2), a 3.4 START (seq 3), a 3.5 START
+ * (seq 4). The device answers the one it speaks; the others are probes, not damage.
+ */
+const PROBE_VERSIONS: readonly ProtocolVersion[] = ['3.1', '3.3', '3.4', '3.5']
+const PROBE_FRAMES = PROBE_VERSIONS.length
+/** The seq of each version's probe: 1, 2, 3, 4 in the order above. */
+const probeVersionOfSeq = (seq: number): ProtocolVersion | undefined => PROBE_VERSIONS[seq - 1]
+/** The probe sent in clear: later versions' codecs open clear JSON too, but their clients never send it. */
+const CLEAR_PROBE_VERSION: ProtocolVersion = '3.1'
+
+/** Whether a client frame is a JSON request as a client of `version` would send it. */
+function isQueryOf(decoded: DecodedFrame, version: ProtocolVersion): boolean {
+  return decoded.json !== undefined && (decoded.isEncrypted || version === CLEAR_PROBE_VERSION)
+}
 /** Retcodes are small; a "retcode" beyond this means the frame was really client -> device. */
 const MAX_PLAUSIBLE_RETCODE = 0xffff
 
@@ -85,6 +101,7 @@ export class ConversationDecoder {
   private deviceNonce: Uint8Array | undefined
   private sessionKey: Uint8Array | undefined
   private hasNegotiated = false
+  private clientFrames = 0
 
   /** @param options - version, keys, showKeys */
   constructor(options: ConversationOptions = {}) {
@@ -152,23 +169,15 @@ export class ConversationDecoder {
       direction !== undefined ? [direction]
       : isHandshake ? [head.cmd === RESP ? 'fromDevice' : 'toDevice']
       : ['fromDevice', 'toDevice']
-    let decoded: DecodedFrame | undefined
-    const errors: unknown[] = []
-    for (const d of directions) {
-      try {
-        const attempt = decodeFrame(bytes, { version, ...(key === undefined ? {} : { key }), direction: d, ...(this.options.maxFrameBytes === undefined ? {} : { maxFrameBytes: this.options.maxFrameBytes }) })
-        if (direction === undefined && d === 'fromDevice' && (attempt.retcode ?? 0) > MAX_PLAUSIBLE_RETCODE && directions.length > 1) {
-          errors.push(new MalformedLengthError('the retcode is implausible for a device frame'))
-          continue
-        }
-        decoded = attempt
-        break
-      } catch (error) {
-        errors.push(error)
-      }
+    const attempt = this.attempt(bytes, version, key, directions, direction === undefined)
+    const decoded = attempt.decoded
+    const isProbeCandidate = direction === 'toDevice' && this.clientFrames++ < PROBE_FRAMES && head.seq <= PROBE_FRAMES
+    if (isProbeCandidate && !(decoded !== undefined && (isHandshake || decoded.payload.length === 0 || isQueryOf(decoded, version)))) {
+      const probe = this.probeOf(bytes, head.seq, version)
+      if (probe !== undefined) return this.probeRecord(frame, probe, version)
     }
     // With both directions tried, the length/retcode complaint of the wrong one says least.
-    const firstError = errors.find((e) => !(e instanceof MalformedLengthError)) ?? errors[0]
+    const firstError = attempt.errors.find((e) => !(e instanceof MalformedLengthError)) ?? attempt.errors[0]
     if (decoded === undefined) {
       // Without a key the codec still opens what needs none (3.1 plaintext, acknowledgements)
       // and refuses the rest with a TypeError naming the key.
@@ -188,6 +197,50 @@ export class ConversationDecoder {
     if (decoded.text === undefined && decoded.payload.length > 0) frame.payloadHex = bytesToHex(decoded.payload)
     const notices = isHandshake ? this.followNegotiation(frame, decoded, version as '3.4' | '3.5') : []
     return { frame, notices, decoded }
+  }
+
+  private attempt(bytes: Uint8Array, version: ProtocolVersion, key: Uint8Array | undefined, directions: readonly Direction[], isDirectionGuessed: boolean): { decoded?: DecodedFrame; errors: unknown[] } {
+    const errors: unknown[] = []
+    for (const d of directions) {
+      try {
+        const attempt = decodeFrame(bytes, { version, ...(key === undefined ? {} : { key }), direction: d, ...(this.options.maxFrameBytes === undefined ? {} : { maxFrameBytes: this.options.maxFrameBytes }) })
+        if (isDirectionGuessed && d === 'fromDevice' && (attempt.retcode ?? 0) > MAX_PLAUSIBLE_RETCODE && directions.length > 1) {
+          errors.push(new MalformedLengthError('the retcode is implausible for a device frame'))
+          continue
+        }
+        return { decoded: attempt, errors }
+      } catch (error) {
+        errors.push(error)
+      }
+    }
+    return { errors }
+  }
+
+  /**
+   * A client frame that is one of `version: 'auto'`'s probes in another version: a JSON
+   * query, or a START with its nonce, that decodes under the local key in that version.
+   */
+  private probeOf(bytes: Uint8Array, seq: number, connectionVersion: ProtocolVersion): DecodedFrame | undefined {
+    const localKey = this.options.localKey
+    const version = probeVersionOfSeq(seq)
+    if (localKey === undefined || version === undefined || version === connectionVersion) return undefined
+    const { decoded } = this.attempt(bytes, version, localKey, ['toDevice'], false)
+    if (decoded === undefined) return undefined
+    const isStart = SESSION_VERSIONS.has(version) && decoded.cmd === START && decoded.payload.length >= 16
+    return isStart || isQueryOf(decoded, version) ? decoded : undefined
+  }
+
+  private probeRecord(frame: FrameRecord, decoded: DecodedFrame, connectionVersion: ProtocolVersion): DecodedConversationFrame {
+    frame.direction = 'toDevice'
+    frame.version = decoded.version
+    frame.probe = decoded.version
+    frame.isAck = decoded.payload.length === 0
+    if (decoded.text !== undefined) frame.text = decoded.text
+    if (decoded.json !== undefined) frame.json = decoded.json
+    if (decoded.text === undefined && decoded.payload.length > 0) frame.payloadHex = bytesToHex(decoded.payload)
+    // A probe's START never becomes this conversation's negotiation: its nonce is not followed.
+    frame.info = `version probe (${decoded.version}): the client tried ${decoded.version}; this device speaks ${connectionVersion}`
+    return { frame, notices: [], decoded }
   }
 
   private followNegotiation(frame: FrameRecord, decoded: DecodedFrame, version: '3.4' | '3.5'): NoticeRecord[] {

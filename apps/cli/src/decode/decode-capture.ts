@@ -14,7 +14,7 @@ import { formatEndpoint, parsePacket } from './packet.ts'
 import type { DecodeRecord, FrameRecord, NoticeRecord } from './records.ts'
 import { TcpConnectionTracker, type Side, type TcpConnection } from './tcp-connections.ts'
 import { decodeDatagram, DISCOVERY_PORTS, type BeaconIdentity } from './udp.ts'
-import { guessVersion, isVersionPlausible } from './version-guess.ts'
+import { guessConversationVersion, isVersionPlausible } from './version-guess.ts'
 
 /** Options of {@link decodeCapture}. */
 export interface DecodeCaptureOptions {
@@ -55,15 +55,13 @@ export interface CaptureDecodeResult {
 }
 
 function resolveVersion(frames: readonly RawFrame[], hint: ProtocolVersion | undefined): { version?: ProtocolVersion; isGuessed: boolean; reason: string } {
-  const first = frames[0]
-  if (hint !== undefined && (first === undefined || isVersionPlausible(first.bytes, hint))) return { version: hint, isGuessed: false, reason: 'from devices.json or a beacon' }
-  let weak: ReturnType<typeof guessVersion>
-  for (const f of frames.slice(0, 32)) {
-    const guess = guessVersion(f.bytes, f.direction)
-    if (guess?.isCertain === true) return { version: guess.version, isGuessed: true, reason: `guessed: ${guess.reason}` }
-    weak ??= guess
-  }
-  return weak === undefined ? { isGuessed: true, reason: 'unknown' } : { version: weak.version, isGuessed: true, reason: `guessed: ${weak.reason}` }
+  // A hint must fit the device's own frames: the client's first frames may be probes of every version.
+  const deviceFrame = frames.find((f) => f.direction === 'fromDevice') ?? frames[0]
+  if (hint !== undefined && (deviceFrame === undefined || isVersionPlausible(deviceFrame.bytes, hint))) return { version: hint, isGuessed: false, reason: 'from devices.json or a beacon' }
+  const guess = guessConversationVersion(frames)
+  if (guess === undefined) return { isGuessed: true, reason: 'unknown' }
+  const whose = guess.from === 'device' ? "the device's frames" : guess.from === 'client' ? "the client's frames (no device frame)" : 'the frames'
+  return { version: guess.version, isGuessed: true, reason: `guessed from ${whose}: ${guess.reason}` }
 }
 
 function decodeConnection(connection: TcpConnection, options: DecodeCaptureOptions, beaconsByIp: ReadonlyMap<string, BeaconIdentity>, stats: DecodeStats): DecodeRecord[] {

@@ -71,6 +71,7 @@ export function formatFrameLine(frame: FrameRecord, options: FormatOptions = {})
   if (frame.cmdName !== undefined) cols.push(paint('bold', frame.cmdName))
   if (frame.retcode !== undefined && frame.error === undefined) cols.push(frame.retcode === 0 ? 'retcode=0' : paint('yellow', `retcode=${frame.retcode}`))
   if (frame.error !== undefined) cols.push(paint('red', `error: ${frame.error.message}`))
+  else if (frame.probe !== undefined) cols.push(paint('dim', frame.info ?? `version probe (${frame.probe})`), ...(frame.json === undefined ? [] : [JSON.stringify(frame.json)]))
   else if (frame.info !== undefined) cols.push(frame.info)
   else if (frame.isAck === true) cols.push(paint('dim', 'ack'))
   else if (frame.text !== undefined) cols.push(frame.json !== undefined ? JSON.stringify(frame.json) : JSON.stringify(frame.text))
@@ -118,6 +119,7 @@ export function frameToJson(frame: FrameRecord): Record<string, unknown> {
   }
   if (frame.payloadHex !== undefined) out['payloadHex'] = frame.payloadHex
   if (frame.info !== undefined) out['info'] = frame.info
+  if (frame.probe !== undefined) out['probe'] = frame.probe
   if (frame.session !== undefined) {
     out['sessionKeyDerived'] = true
     if (frame.session.keyHex !== undefined) out['sessionKey'] = frame.session.keyHex

@@ -27,6 +27,8 @@ export interface FrameRecord {
   /** Device frames: the return code. */
   retcode?: number
   version?: ProtocolVersion
+  /** A client frame of `version: 'auto'`'s probe in this other version (the device speaks `version` of the connection). */
+  probe?: ProtocolVersion
   /** True when the version was guessed from the bytes (not given, not from devices.json). */
   isVersionGuessed?: boolean
   /** Empty payload: an acknowledgement. */

@@ -71,3 +71,38 @@ export function isVersionPlausible(frame: Uint8Array, version: ProtocolVersion):
   if (guess.version === '3.4' || version === '3.4') return guess.version === version
   return true
 }
+
+/** A frame of a conversation, with who sent it when known. */
+export interface DirectedFrame {
+  readonly bytes: Uint8Array
+  readonly direction?: Direction
+}
+
+/** Frames looked at per conversation. */
+const GUESS_FRAMES = 32
+
+/**
+ * Guesses the version of a whole conversation (one TCP connection). The device's frames
+ * decide: a client with `version: 'auto'` opens with one frame of each version (3.1, 3.3,
+ * 3.4, 3.5), and the device answers only in its own. Without device frames, the client's
+ * last frames decide (after a probe, it talks the version that answered).
+ * @param frames - the conversation's frames in order
+ * @returns the guess and whose frames it came from, or undefined without any frame
+ */
+export function guessConversationVersion(frames: readonly DirectedFrame[]): (VersionGuess & { readonly from: 'device' | 'client' | 'unknown' }) | undefined {
+  const pick = (list: readonly DirectedFrame[]): VersionGuess | undefined => {
+    let weak: VersionGuess | undefined
+    for (const f of list.slice(0, GUESS_FRAMES)) {
+      const guess = guessVersion(f.bytes, f.direction)
+      if (guess?.isCertain === true) return guess
+      weak ??= guess
+    }
+    return weak
+  }
+  const device = pick(frames.filter((f) => f.direction === 'fromDevice'))
+  if (device !== undefined) return { ...device, from: 'device' }
+  const clientFrames = frames.filter((f) => f.direction !== 'fromDevice')
+  const client = pick(clientFrames.length > 4 ? clientFrames.slice(4) : clientFrames.slice(-1))
+  if (client !== undefined) return { ...client, from: frames.some((f) => f.direction === 'toDevice') ? 'client' : 'unknown' }
+  return undefined
+}
