@@ -33,7 +33,8 @@ describe('hex input', () => {
     assert.throws(() => parseHex('zz'), RangeError)
     assert.equal(looksLikeHex(README_HEX), true)
     assert.equal(looksLikeHex('capture.pcap'), false)
-    assert.equal(looksLikeHex('deadbeef'), false, 'shorter than a header: a file name')
+    assert.equal(looksLikeHex('cafe'), false, 'shorter than a frame prefix: a file name')
+    assert.equal(looksLikeHex('000055aa0000'), true, 'a frame too short to decode is still hex')
   })
 
   it('decodes the codec README frame (golden), with the version guessed', () => {
@@ -249,5 +250,44 @@ describe('tuya decode (command)', () => {
     const args = parseArgs(['x.pcap', '--device-port', '16668', '--show-keys'], command.flags)
     assert.deepEqual(args.positionals, ['x.pcap'])
     assert.equal(args.values['device-port'], 16668)
+  })
+})
+
+describe('tuya decode: what a new user hit (issue 14, point 5)', () => {
+  it('--device names its devices.json entry as the key source of a capture, never "--key"', async () => {
+    const conv = buildConversation('3.3')
+    const flow = new TcpFlow({ ip: '192.168.1.10', port: 50000 }, { ip: '192.168.1.77', port: 6668 }).open(conv.frames[0]!.timeUs - 1000)
+    for (const f of conv.frames) flow.send(f.from, f.bytes, f.timeUs)
+    const file = join(dir, 'desk.pcap')
+    writeFileSync(file, writePcap(flow.packets))
+    const devicesFile = join(dir, 'desk-devices.json')
+    writeFileSync(devicesFile, JSON.stringify([{ id: DEV_ID, name: 'Desk bulb', key: LOCAL_KEY, version: '3.3' }]))
+    const r = await runDecode([file, '--device', 'Desk bulb', '--devices', devicesFile])
+    assert.equal(r.code, 0, r.err.join('\n'))
+    const header = r.out.find((l) => l.includes('* TCP '))
+    assert.match(header ?? '', /; key: devices\.json "Desk bulb" \(--device\)$/)
+    assert.ok(!r.out.some((l) => l.includes('key: --key')), r.out.join('\n'))
+  })
+
+  it('a short hex argument is a frame too short to decode, not a file name', async () => {
+    const r = await runDecode(['000055aa0000'])
+    assert.equal(r.code, 1)
+    assert.doesNotMatch([...r.out, ...r.err].join('\n'), /ENOENT|cannot read/)
+    assert.equal(r.out.length, 1, r.out.join('\n'))
+    assert.match(r.out[0]!, /error: .*6 bytes/)
+  })
+
+  it('a 3.3 frame with one bad CRC byte and no --version is a CRC mismatch, not a 3.4 length error', async () => {
+    const good = parseHex(README_HEX)
+    const bad = good.slice()
+    bad[bad.length - 6] = bad[bad.length - 6]! ^ 0x01
+    const r = await runDecode([bytesToHex(bad), '--key', README_KEY, '--json'])
+    assert.equal(r.code, 1)
+    const obj = JSON.parse(r.out[0]!) as { version: string; error: { code: string; message: string } }
+    assert.equal(obj.error.code, 'TUYA_ERR_CRC')
+    assert.match(obj.error.message, /^CRC mismatch: damaged frame/)
+    assert.equal(obj.version, '3.3')
+    const human = await runDecode([bytesToHex(bad), '--key', README_KEY])
+    assert.doesNotMatch(human.out[0]!, /v3\.4|length/)
   })
 })

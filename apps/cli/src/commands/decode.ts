@@ -186,6 +186,7 @@ export function createDecodeCommand(overrides: Partial<DecodeDeps> = {}): Comman
     async run(args: ParsedArgs, io: CommandIo): Promise<number> {
       const settings = decodeSettings(args)
       let key = settings.key
+      let keySource: string | undefined
       let versionHint: ProtocolVersion | undefined
       let devices: DeviceEntry[] = []
       if (key === undefined) {
@@ -193,6 +194,7 @@ export function createDecodeCommand(overrides: Partial<DecodeDeps> = {}): Comman
         if (settings.device !== undefined) {
           const device = resolveDevice(settings.device, devices)
           key = toKeyBytes(device.key)
+          keySource = `devices.json "${device.name}" (--device)`
           versionHint = device.version
           io.err(`key and version of "${device.name}" (${device.id}) from devices.json`)
         }
@@ -201,6 +203,7 @@ export function createDecodeCommand(overrides: Partial<DecodeDeps> = {}): Comman
       const emit = emitter(settings, io, isColor)
       const hexOptions = {
         ...(key === undefined ? {} : { key }),
+        ...(keySource === undefined ? {} : { keySource }),
         ...(settings.sessionKey === undefined ? {} : { sessionKey: settings.sessionKey }),
         ...(settings.version === undefined ? {} : { version: settings.version }),
         ...(versionHint === undefined ? {} : { versionHint }),
@@ -238,6 +241,7 @@ export function createDecodeCommand(overrides: Partial<DecodeDeps> = {}): Comman
       }
       const result = decodeCapture(bytes, {
         ...(key === undefined ? {} : { key }),
+        ...(keySource === undefined ? {} : { keySource }),
         ...(settings.sessionKey === undefined ? {} : { sessionKey: settings.sessionKey }),
         ...(settings.version === undefined ? {} : { version: settings.version }),
         ...(versionHint === undefined ? {} : { versionHint }),

@@ -14,16 +14,17 @@ import {
   HmacMismatchError,
   MalformedLengthError,
   NotJsonError,
+  TruncatedFrameError,
   readFrameHeader,
   type DecodedFrame,
   type Direction,
   type FrameHeader,
   type ProtocolVersion,
 } from '@tuya/codec'
-import { bytesToHex, equalBytes, hmacSha256, TuyaError } from '@tuya/crypto'
+import { bytesToHex, crc32, equalBytes, hmacSha256, TuyaError } from '@tuya/crypto'
 import { deriveSessionKey } from '@tuya/session'
 import type { FrameRecord, NoticeRecord } from './records.ts'
-import { guessVersion, isVersionPlausible } from './version-guess.ts'
+import { guessVersion, hasCrcTrailer, isVersionPlausible } from './version-guess.ts'
 
 /** How to decode a conversation. */
 export interface ConversationOptions {
@@ -67,6 +68,9 @@ const probeVersionOfSeq = (seq: number): ProtocolVersion | undefined => PROBE_VE
 /** The probe sent in clear: later versions' codecs open clear JSON too, but their clients never send it. */
 const CLEAR_PROBE_VERSION: ProtocolVersion = '3.1'
 
+/** The versions whose 55AA frames end in a CRC32, most common first. */
+const CRC_VERSIONS: readonly ProtocolVersion[] = ['3.3', '3.1', '3.2']
+
 /** Whether a client frame is a JSON request as a client of `version` would send it. */
 function isQueryOf(decoded: DecodedFrame, version: ProtocolVersion): boolean {
   return decoded.json !== undefined && (decoded.isEncrypted || version === CLEAR_PROBE_VERSION)
@@ -87,6 +91,8 @@ export function describeDecodeError(error: unknown, isSessionKey = false): { cod
   if (error instanceof BadPaddingError) return { code: error.code, message: `bad padding after decryption${under}: wrong key or version?` }
   if (error instanceof DecryptError) return { code: error.code, message: `decryption failed${under}: wrong key or version?` }
   if (error instanceof CrcMismatchError) return { code: error.code, message: 'CRC mismatch: damaged frame' }
+  // The codec's advice (wait for more data) is for streams; here the input is all there is.
+  if (error instanceof TruncatedFrameError) return { code: error.code, message: `${error.message.split(';')[0]}: an incomplete frame (give all of its bytes)` }
   if (error instanceof NotJsonError) return { code: error.code, message: 'payload is not valid JSON: wrong key or version?' }
   if (error instanceof TuyaError) return { code: error.code, message: error.message }
   if (error instanceof TypeError || error instanceof RangeError) return { code: 'TUYA_ERR_ARGUMENT', message: error.message }
@@ -178,6 +184,14 @@ export class ConversationDecoder {
     }
     // With both directions tried, the length/retcode complaint of the wrong one says least.
     const firstError = attempt.errors.find((e) => !(e instanceof MalformedLengthError)) ?? attempt.errors[0]
+    if (decoded === undefined && isGuessed && head.format === '55aa' && !hasCrcTrailer(bytes)) {
+      const damaged = this.asDamagedCrcFrame(bytes, directions)
+      if (damaged !== undefined) {
+        frame.version = damaged.version
+        frame.error = { code: 'TUYA_ERR_CRC', message: `CRC mismatch: damaged frame (it decodes as ${damaged.version} apart from its CRC32 trailer, so it is no 3.4 HMAC frame)` }
+        return { frame, notices: [] }
+      }
+    }
     if (decoded === undefined) {
       // Without a key the codec still opens what needs none (3.1 plaintext, acknowledgements)
       // and refuses the rest with a TypeError naming the key.
@@ -214,6 +228,24 @@ export class ConversationDecoder {
       }
     }
     return { errors }
+  }
+
+  /**
+   * A 55AA frame without a valid CRC32 looks like 3.4 (HMAC trailer); if it decodes in a CRC
+   * version once its trailer is recomputed, it is a damaged 3.1-3.3 frame instead.
+   */
+  private asDamagedCrcFrame(bytes: Uint8Array, directions: readonly Direction[]): DecodedFrame | undefined {
+    const localKey = this.options.localKey
+    if (localKey === undefined) return undefined
+    const repaired = bytes.slice()
+    const at = repaired.length - 8
+    const crc = crc32(repaired, 0, at)
+    repaired.set([crc >>> 24, (crc >>> 16) & 0xff, (crc >>> 8) & 0xff, crc & 0xff], at)
+    for (const version of CRC_VERSIONS) {
+      const { decoded } = this.attempt(repaired, version, localKey, directions, directions.length > 1)
+      if (decoded !== undefined && decoded.text !== undefined) return decoded
+    }
+    return undefined
   }
 
   /**

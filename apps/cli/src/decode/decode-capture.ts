@@ -20,6 +20,8 @@ import { guessConversationVersion, isVersionPlausible } from './version-guess.ts
 export interface DecodeCaptureOptions {
   /** The local key bytes (`--key`), for every connection. */
   readonly key?: Uint8Array
+  /** Where `key` came from, for the connection headers. Default `--key`. */
+  readonly keySource?: string
   /** 3.4/3.5: a session key for connections whose negotiation is not captured. */
   readonly sessionKey?: Uint8Array
   /** Force the version (`--version`). */
@@ -74,7 +76,7 @@ function decodeConnection(connection: TcpConnection, options: DecodeCaptureOptio
   const endpointOf = (side: Side): string => formatEndpoint(connection.endpoints[side])
   const deviceIp = connection.endpoints[device.side].address
   const frames: RawFrame[] = items.flatMap((i) => (i.type === 'frame' ? [{ bytes: i.bytes, direction: directionOf(i.side) }] : []))
-  const key = chooseKey(frames, deviceIp, { ...(options.key === undefined ? {} : { key: options.key }), devices: options.devices ?? [], beaconsByIp }, {
+  const key = chooseKey(frames, deviceIp, { ...(options.key === undefined ? {} : { key: options.key }), ...(options.keySource === undefined ? {} : { keySource: options.keySource }), devices: options.devices ?? [], beaconsByIp }, {
     ...(options.version === undefined ? {} : { version: options.version }),
     ...(options.maxFrameBytes === undefined ? {} : { maxFrameBytes: options.maxFrameBytes }),
   })

@@ -28,16 +28,20 @@ export interface DecodeHexOptions {
 }
 
 const HEX_TEXT = /^(?:0x)?[0-9a-fA-F\s:.-]+$/
+/** Four bytes: a frame prefix (000055aa) is the least that is clearly meant as a frame. */
+const MIN_HEX_DIGITS = 8
 
 /**
- * Whether a command-line argument looks like a hex frame rather than a file name.
+ * Whether a command-line argument looks like a hex frame rather than a file name: even a
+ * frame too short to decode (`000055aa0000`) is one, so that it is reported as too short
+ * instead of as a missing file (a file named like hex can be given as `./NAME`).
  * @param text - the argument
- * @returns true for at least a header's worth of hex digits (separators allowed)
+ * @returns true for an even number (at least 8) of hex digits, separators allowed
  */
 export function looksLikeHex(text: string): boolean {
   if (!HEX_TEXT.test(text.trim())) return false
   const digits = text.replace(/^\s*0x/i, '').replace(/[\s:.-]/g, '')
-  return digits.length >= 32 && digits.length % 2 === 0
+  return digits.length >= MIN_HEX_DIGITS && digits.length % 2 === 0
 }
 
 /**

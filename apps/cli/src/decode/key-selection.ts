@@ -26,8 +26,10 @@ export interface KeyChoice {
 
 /** What key selection may use. */
 export interface KeySources {
-  /** `--key`. */
+  /** `--key`, or the key of `--device`. */
   readonly key?: Uint8Array
+  /** Where `key` came from, for messages. Default `--key`. */
+  readonly keySource?: string
   readonly devices: readonly DeviceEntry[]
   /** Beacons seen in the capture, by device address. */
   readonly beaconsByIp?: ReadonlyMap<string, BeaconIdentity>
@@ -97,7 +99,7 @@ function idsInPlaintext(frames: readonly RawFrame[], options: ConversationOption
  */
 export function chooseKey(frames: readonly RawFrame[], deviceIp: string | undefined, sources: KeySources, options: ConversationOptions = {}): KeyChoice {
   const beacon = deviceIp === undefined ? undefined : sources.beaconsByIp?.get(deviceIp)
-  if (sources.key !== undefined) return { localKey: sources.key, source: '--key', ...(beacon?.version === undefined ? {} : { versionHint: beacon.version }) }
+  if (sources.key !== undefined) return { localKey: sources.key, source: sources.keySource ?? '--key', ...(beacon?.version === undefined ? {} : { versionHint: beacon.version }) }
   const devices = sources.devices.filter((d) => !d.isSub)
   const byAddress = deviceIp === undefined ? [] : devices.filter((d) => d.ip === deviceIp && keyOf(d) !== undefined)
   if (byAddress.length === 1) return fromEntry(byAddress[0]!, 'by address', beacon?.version)!
