@@ -30,12 +30,21 @@ export function parseDpsJson(raw: string): Dps {
   return value as Dps
 }
 
+/** `True`, `FALSE`, `Null`...: meant as the JSON literal, but not one. */
+const MISCASED_LITERAL = /^(?:true|false|null)$/i
+
 /**
  * Types a shorthand value: `true`, `false`, `null`, numbers; `"..."` is a JSON string (to
  * keep `"50"` a string); anything else is a string as typed.
  * @param raw - the text after `=`
+ * @param dp - the DP, for messages
+ * @throws UsageError for an empty value, or `True`/`FALSE`/`Null` (say `true`, or `"True"` for the text)
  */
-export function parseDpValue(raw: string): DpValue {
+export function parseDpValue(raw: string, dp = 'DP'): DpValue {
+  if (raw === '') throw new UsageError(`${dp}= has no value: write ${dp}=true, ${dp}=50, ${dp}=white, or ${dp}='""' for an empty string`)
+  if (MISCASED_LITERAL.test(raw) && raw !== raw.toLowerCase()) {
+    throw new UsageError(`${dp}=${raw} is ambiguous: write ${dp}=${raw.toLowerCase()} for the JSON value, or ${dp}='"${raw}"' for the text`)
+  }
   if (raw === 'true') return true
   if (raw === 'false') return false
   if (raw === 'null') return null
@@ -56,7 +65,7 @@ export function parseDpValue(raw: string): DpValue {
  * @param assignments - the arguments, each containing `=`
  * @param mapping - DP id -> code of the device
  * @returns the DPs
- * @throws UsageError for an empty DP or an unknown code
+ * @throws UsageError for an empty DP, an unknown code, or a value {@link parseDpValue} refuses
  */
 export function parseAssignments(assignments: readonly string[], mapping: Readonly<Record<string, string>>): Dps {
   const dps: Dps = {}
@@ -74,7 +83,7 @@ export function parseAssignments(assignments: readonly string[], mapping: Readon
       }
       dp = id
     }
-    dps[dp] = parseDpValue(assignment.slice(eq + 1))
+    dps[dp] = parseDpValue(assignment.slice(eq + 1), name)
   }
   return dps
 }

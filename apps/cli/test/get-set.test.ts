@@ -96,3 +96,48 @@ describe('tuya get/set: version auto, terminals, values', () => {
     assert.equal(mock.dps['2'], 20)
   })
 })
+
+describe('tuya set: values and DPs a user can get wrong (issue 14, point 6)', () => {
+  let mock: MockDevice
+  let flags: string[]
+  before(async () => {
+    mock = await createMockDevice({ version: '3.3', id: ID, localKey: KEY, dps: { ...INITIAL } })
+    flags = ['--host', '127.0.0.1', '--port', String(mock.port), '--id', ID, '--key', KEY, '--version', '3.3', '--timeout', '3']
+  })
+  after(() => mock.close())
+
+  it('an empty value or a mis-cased true/false/null is refused before anything is sent', async () => {
+    const cases: Array<[string, RegExp]> = [
+      ['1=', /^tuya set: 1= has no value: write 1=true, 1=50, 1=white, or 1='""' for an empty string/],
+      ['1=True', /^tuya set: 1=True is ambiguous: write 1=true for the JSON value, or 1='"True"' for the text/],
+      ['1=FALSE', /1=FALSE is ambiguous: write 1=false/],
+      ['3=Null', /3=Null is ambiguous: write 3=null/],
+    ]
+    for (const [assignment, message] of cases) {
+      mock.setDps({ ...INITIAL }, { isSilent: true })
+      const { code, err } = await runCli(['set', ...flags, assignment])
+      assert.equal(code, 2, assignment)
+      assert.equal(err.length, 1, err.join('\n'))
+      assert.match(err[0]!, message)
+      assert.deepEqual(mock.dps, INITIAL, 'nothing was set')
+    }
+    const text = await runCli(['set', ...flags, '3="True"', '4=""', '--json'])
+    assert.equal(text.code, 0, text.err.join('\n'))
+    assert.deepEqual([mock.dps['3'], mock.dps['4']], ['True', ''], 'quoted, they are texts')
+  })
+
+  it('a DP the device does not have is called out, not blamed on a quiet device', async () => {
+    mock.setDps({ ...INITIAL }, { isSilent: true })
+    const human = await runCli(['set', ...flags, '99=true'])
+    assert.equal(human.code, 0, human.err.join('\n'))
+    assert.equal(mock.dps['99'], undefined, 'the mock dropped it, as devices do')
+    assert.equal(human.out.length, 1, human.out.join('\n'))
+    assert.match(human.out[0]!, /acknowledged 99=true, but its status has no DP 99 \(its DPs: 1, 2, 3, 4\), so it probably ignored it: check the DP id/)
+    assert.doesNotMatch(human.out.join('\n'), /stay quiet/)
+    const json = await runCli(['set', ...flags, '--dps', '{"1":true,"98":1}', '--json'])
+    assert.equal(json.code, 0)
+    assert.deepEqual(JSON.parse(json.out[0]!), { dps: { '1': true } })
+    assert.equal(json.err.length, 1)
+    assert.match(json.err[0]!, /^tuya set: .*no DP 98 /)
+  })
+})

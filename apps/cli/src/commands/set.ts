@@ -40,16 +40,28 @@ export function createSetCommand(terminal: TerminalDeps = PROCESS_TERMINAL): Com
       const target = await resolveTargetOrStop(names[0], args, { io, terminal, program: PROGRAM }, 130)
       if (typeof target === 'number') return target
       const dps: Dps = { ...fromJson, ...parseAssignments(assignments, target.mapping) }
-      const result = await callDevice(target, { io, terminal, program: PROGRAM }, `setting ${formatDpsInline(dps)} on ${target.label}`, (device, signal) => device.set(dps, { signal }))
+      const result = await callDevice(target, { io, terminal, program: PROGRAM }, `setting ${formatDpsInline(dps)} on ${target.label}`, async (device, signal) => {
+        const reported = await device.set(dps, { signal })
+        // Devices drop DPs they do not have without a word: when some DP set was not reported
+        // back, the status tells a DP that did not change from one that does not exist.
+        const unreported = Object.keys(dps).filter((dp) => !(dp in reported))
+        if (unreported.length === 0) return { reported, missing: [], known: [] }
+        const state = await device.status({ signal })
+        return { reported, missing: unreported.filter((dp) => !(dp in state)), known: Object.keys(state) }
+      })
       if (!result.ok) return result.code
+      const { reported, missing, known } = result.value
+      const paint = painter(isColorOn(terminal, isJson || args.values['no-color'] === true))
+      const ignored = missing.length === 0 ? undefined : `${describeTarget(target)} acknowledged ${formatDpsInline(dps)}, but its status has no DP ${missing.join(', ')} (its DPs: ${known.join(', ') || 'none'}), so it probably ignored ${missing.length === 1 ? 'it' : 'them'}: check the DP id (tuya get lists them)`
       if (isJson) {
-        io.out(JSON.stringify({ dps: result.value }))
+        io.out(JSON.stringify({ dps: reported }))
+        if (ignored !== undefined) io.err(`${PROGRAM}: ${ignored}`)
         return 0
       }
-      const paint = painter(isColorOn(terminal, args.values['no-color'] === true))
-      const lines = formatDpsTable(result.value, target.mapping, paint)
+      if (ignored !== undefined) io.out(paint('yellow', ignored))
+      const lines = formatDpsTable(reported, target.mapping, paint)
       if (lines.length === 0) {
-        io.out(`${paint('bold', describeTarget(target))}: acknowledged ${formatDpsInline(dps)}; it reported no values (devices often stay quiet about DPs that did not change)`)
+        if (ignored === undefined) io.out(`${paint('bold', describeTarget(target))}: acknowledged ${formatDpsInline(dps)}; it reported no values (devices often stay quiet about DPs that did not change)`)
         return 0
       }
       io.out(`${paint('bold', describeTarget(target))} reported:`)
