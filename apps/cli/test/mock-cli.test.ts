@@ -136,6 +136,8 @@ describe('tuya mock (built CLI in a child process)', () => {
       [['mock', '--local-key', KEY, '--id', ID, '--port', 'abc'], /--port must be a number/],
       [['mock', '--local-key', KEY, '--id', ID, '--dps', '{nope'], /--dps must be JSON/],
       [['mock', '--bogus'], /unknown option --bogus/],
+      [['mock', '--local-key', KEY, '--id', ID, '--beacon', '--beacon-address', '10.0.0.255'], /--beacon-address 10\.0\.0\.255 cannot be reached from --host 127\.0\.0\.1 .*add --host 0\.0\.0\.0/],
+      [['mock', '--local-key', KEY, '--id', ID, '--host', 'localhost', '--beacon', '--beacon-address', '192.168.1.255'], /cannot be reached from --host localhost/],
       [['frobnicate'], /unknown command 'frobnicate'/],
     ]
     for (const [args, message] of cases) {

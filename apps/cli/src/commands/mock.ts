@@ -67,10 +67,24 @@ export function mockOptions(args: ParsedArgs): MockDeviceOptions {
       ...(v['beacon-port'] === undefined ? {} : { port: v['beacon-port'] as number }),
       ...(v['beacon-interval'] === undefined ? {} : { intervalMs: v['beacon-interval'] as number }),
     }
+    checkBeaconReachable(options.host ?? '127.0.0.1', v['beacon-address'] as string | undefined)
   } else if (v['beacon-address'] !== undefined || v['beacon-port'] !== undefined || v['beacon-interval'] !== undefined) {
     throw new UsageError('--beacon-address, --beacon-port and --beacon-interval need --beacon')
   }
   return options
+}
+
+function isLoopback(address: string): boolean {
+  return address === 'localhost' || address === '::1' || /^127\.\d+\.\d+\.\d+$/.test(address)
+}
+
+/**
+ * The beacon socket is bound to `--host`: bound to loopback, it cannot reach another network,
+ * and the datagrams would vanish without an error. Refuse at start instead.
+ */
+function checkBeaconReachable(host: string, beaconAddress: string | undefined): void {
+  if (beaconAddress === undefined || !isLoopback(host) || isLoopback(beaconAddress)) return
+  throw new UsageError(`--beacon-address ${beaconAddress} cannot be reached from --host ${host} (the beacons leave from the listening address, which is loopback): add --host 0.0.0.0, or this machine's address on that network`)
 }
 
 function short(json: unknown): string {
