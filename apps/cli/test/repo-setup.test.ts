@@ -30,6 +30,19 @@ describe('root package.json allowScripts', () => {
   })
 })
 
+describe('READMEs run bun and deno the way a fresh clone has them', () => {
+  // npm ci installs Bun and Deno as dev dependencies, into node_modules/.bin: not on the PATH.
+  const BARE = /(?:^|`|\$ )(?:bun|deno) (?:run|test|apps|examples|bench)\b/m
+  for (const file of ['README.md', 'examples/README.md', 'apps/cli/README.md']) {
+    it(`${file}: every bun/deno command goes through npx`, () => {
+      const lines = readFileSync(new URL(file, ROOT), 'utf8').split('\n')
+      const bare = lines.filter((line) => BARE.test(line.trimStart()))
+      assert.deepEqual(bare, [], `write npx bun / npx deno in ${file}`)
+      assert.ok(lines.some((line) => /npx (?:bun|deno) /.test(line)), `${file} shows how to run Bun or Deno`)
+    })
+  }
+})
+
 describe('npm test summary table', () => {
   it('aligns the runtime and count columns whatever the workspace names and counts', () => {
     const names = workspaces().map((w) => w.name)
