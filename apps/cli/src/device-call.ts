@@ -5,6 +5,7 @@
  */
 import { createDevice, type TuyaDevice } from '@tuya/client'
 import type { CommandIo } from './args.ts'
+import type { FrameDebug } from './debug-frames.ts'
 import { describeFailure } from './device-failure.ts'
 import { deviceOptions, type DeviceTarget } from './device-target.ts'
 import { startProgress, type TerminalDeps } from './terminal.ts'
@@ -15,14 +16,14 @@ export type CallOutcome<T> = { readonly ok: true; readonly value: T; readonly de
 /**
  * Opens a handle on `target`, runs `operation`, closes the handle.
  * @param target - the resolved device
- * @param ctx - io, terminal, program name (`tuya get`)
+ * @param ctx - io, terminal, program name (`tuya get`), and `--debug`'s frame reporter
  * @param waiting - what the spinner says, such as `reading "Lamp"`
  * @param operation - the calls to make (gets the handle and the abort signal)
  * @returns the value, or the exit code after printing one line (1 failure, 130 interrupted)
  */
 export async function callDevice<T>(
   target: DeviceTarget,
-  ctx: { readonly io: CommandIo; readonly terminal: TerminalDeps; readonly program: string },
+  ctx: { readonly io: CommandIo; readonly terminal: TerminalDeps; readonly program: string; readonly debug?: FrameDebug | undefined },
   waiting: string,
   operation: (device: TuyaDevice, signal: AbortSignal) => Promise<T>,
 ): Promise<CallOutcome<T>> {
@@ -30,7 +31,7 @@ export async function callDevice<T>(
   const where = `${target.host}:${target.port}`
   const text = `${waiting} at ${where}${target.version === 'auto' ? ' (detecting the protocol version)' : ` (protocol ${target.version})`}`
   const progress = startProgress(io.err, text, { isLive: ctx.terminal.isStderrTty(), columns: ctx.terminal.columns?.() })
-  const device = createDevice(deviceOptions(target))
+  const device = createDevice(deviceOptions(target, ctx.debug))
   device.addEventListener('error', (event) => progress.update(`${text}: retrying after: ${event.detail.error.message.split(';')[0]}`))
   try {
     const value = await operation(device, io.signal)

@@ -9,6 +9,7 @@ import { isProtocolVersion, type ProtocolVersion } from '@tuya/codec'
 import { DeviceNotFoundError, findDevice as findByBeacon, type DiscoveryOptions } from '@tuya/discovery'
 import { UsageError, type CommandIo, type FlagSpec, type ParsedArgs } from './args.ts'
 import { DEVICES_FLAG, findDevice, VERSION_CHOICES, IncompleteDeviceError, loadDevices, resolveDevice, UnknownDeviceError, type DeviceEntry, type ResolvedDevice } from './devices-file.ts'
+import { DEBUG_FLAG, type FrameDebug } from './debug-frames.ts'
 import { DISCOVERY_FLAGS, discoveryOptions, discoveryUsageError, describeBindError } from './discovery-flags.ts'
 import { startProgress, type TerminalDeps } from './terminal.ts'
 
@@ -27,6 +28,7 @@ export const TARGET_FLAGS: readonly FlagSpec[] = [
   { name: 'timeout', type: 'number', valueName: 'S', description: 'give up after S seconds (also the wait for a beacon)', defaultText: String(DEFAULT_TIMEOUT_S) },
   { name: 'json', type: 'boolean', description: 'JSON on stdout: {"dps":{...}} (get, set), one event per line (watch)' },
   { name: 'no-color', type: 'boolean', description: 'no colours (also NO_COLOR=1; colours only on a terminal anyway)' },
+  DEBUG_FLAG,
   ...DISCOVERY_FLAGS.map((f) => ({ ...f, description: `lookup: ${f.description}` })),
 ]
 
@@ -207,10 +209,12 @@ async function findAddress(id: string, label: string, timeoutMs: number, discove
  * gets at most 5 s of it (so a retry fits in), and always ends a little before the deadline,
  * so its verdict (a wrong key, say) is known when the command gives up.
  * @param target - the resolved target
+ * @param debug - `--debug`'s frame reporter, if on: it taps the connection and takes the notes
  * @returns options for `createDevice`
  */
-export function deviceOptions(target: DeviceTarget): DeviceOptions {
+export function deviceOptions(target: DeviceTarget, debug?: FrameDebug): DeviceOptions {
   return {
+    ...debug?.deviceOptions({ peer: target.cid === undefined ? target.id : `${target.id}/${target.cid}`, key: target.key, version: target.version }),
     id: target.id,
     key: target.key,
     host: target.host,

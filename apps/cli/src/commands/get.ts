@@ -3,6 +3,7 @@
  * prints them: an aligned table for people, `{"dps":{...}}` with `--json`.
  */
 import { UsageError, type Command, type CommandIo, type ParsedArgs } from '../args.ts'
+import { frameDebugOf } from '../debug-frames.ts'
 import { callDevice } from '../device-call.ts'
 import { describeTarget, resolveTargetOrStop, TARGET_FLAGS } from '../device-target.ts'
 import { formatDpsTable } from '../dp-values.ts'
@@ -20,20 +21,21 @@ export function createGetCommand(terminal: TerminalDeps = PROCESS_TERMINAL): Com
   return {
     name: 'get',
     summary: 'read every data point (DP) of a device, by devices.json name or by --host --id --key',
-    usage: 'get [NAME | --host ADDR --id ID --key KEY] [--version 3.x|auto] [--cid CID] [--json] [--timeout S]',
+    usage: 'get [NAME | --host ADDR --id ID --key KEY] [--version 3.x|auto] [--cid CID] [--json] [--timeout S] [--debug]',
     flags: TARGET_FLAGS,
     examples: [
       'tuya get "Living room lamp"',
       'tuya get --host 192.168.1.50 --id bf1234567890abcdefgh --key 0123456789abcdef --version 3.3',
       'tuya get "Door sensor" --json          # a gateway sub-device from devices.json',
       'tuya get bf1234567890abcdefgh --devices ~/tuya/devices.json --timeout 5',
+      'tuya get "Living room lamp" --debug               # every frame both ways on stderr: hex and JSON',
     ],
     async run(args: ParsedArgs, io: CommandIo): Promise<number> {
       if (args.positionals.length > 1) throw new UsageError(`one device at a time, got ${args.positionals.length}: ${args.positionals.join(', ')} (quote a name with spaces)`)
       const isJson = args.values['json'] === true
       const target = await resolveTargetOrStop(args.positionals[0], args, { io, terminal, program: PROGRAM }, 130)
       if (typeof target === 'number') return target
-      const result = await callDevice(target, { io, terminal, program: PROGRAM }, `reading ${target.label}`, (device, signal) => device.status({ signal }))
+      const result = await callDevice(target, { io, terminal, program: PROGRAM, debug: frameDebugOf(args, io, [target.key]) }, `reading ${target.label}`, (device, signal) => device.status({ signal }))
       if (!result.ok) return result.code
       if (isJson) {
         io.out(JSON.stringify({ dps: result.value }))

@@ -3,8 +3,9 @@
  * as they appear, with names and keys from devices.json. Listening is passive; the 3.5
  * solicitation goes out only with `--broadcast ADDR`, and only to ADDR.
  */
-import { createDiscovery, type Discovery } from '@tuya/discovery'
+import { createDiscovery, udpTransport, type Discovery } from '@tuya/discovery'
 import { UsageError, type Command, type CommandIo, type ParsedArgs } from '../args.ts'
+import { DEBUG_FLAG, frameDebugOf } from '../debug-frames.ts'
 import { DEVICES_FLAG, loadDevices, type DeviceEntry } from '../devices-file.ts'
 import { timeoutMsOf } from '../device-target.ts'
 import { DISCOVERY_FLAGS, discoveryOptions, discoveryUsageError, describeBindError } from '../discovery-flags.ts'
@@ -49,13 +50,14 @@ export function createScanCommand(terminal: TerminalDeps = PROCESS_TERMINAL): Co
   return {
     name: 'scan',
     summary: 'list the Tuya devices on this network as their beacons arrive (names and keys from devices.json)',
-    usage: 'scan [--timeout S] [--json] [--broadcast ADDR] [--devices FILE]',
+    usage: 'scan [--timeout S] [--json] [--broadcast ADDR] [--devices FILE] [--debug]',
     flags: [
       { name: 'timeout', type: 'number', valueName: 'S', description: 'stop after S seconds; 0 = until Ctrl-C', defaultText: '10' },
       { name: 'json', type: 'boolean', description: 'one JSON object per device on stdout, as each appears' },
       DEVICES_FLAG,
       { name: 'show-keys', type: 'boolean', description: 'print the local keys from devices.json (hidden by default)' },
       { name: 'no-color', type: 'boolean', description: 'no colours (also NO_COLOR=1; colours only on a terminal anyway)' },
+      DEBUG_FLAG,
       ...DISCOVERY_FLAGS,
     ],
     examples: [
@@ -63,6 +65,7 @@ export function createScanCommand(terminal: TerminalDeps = PROCESS_TERMINAL): Co
       'tuya scan --broadcast 192.168.1.255          # also ask 3.5 devices, which stay silent until asked',
       'tuya scan --json --timeout 6 | jq -r .ip',
       'tuya scan --devices ~/tuya/devices.json --timeout 0',
+      'tuya scan --debug                                 # every datagram on stderr: hex and JSON',
     ],
     async run(args: ParsedArgs, io: CommandIo): Promise<number> {
       if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`)
@@ -74,9 +77,11 @@ export function createScanCommand(terminal: TerminalDeps = PROCESS_TERMINAL): Co
       const known = new Map(entries.filter((d) => !d.isSub).map((d) => [d.id, d]))
       const subdevices = new Map<string, number>()
       for (const d of entries) if (d.isSub && d.parentId !== undefined) subdevices.set(d.parentId, (subdevices.get(d.parentId) ?? 0) + 1)
+      // Beacons are encrypted with a key every device shares, not a device's own: nothing to hide.
+      const debug = frameDebugOf(args, io)
       let discovery: Discovery
       try {
-        discovery = await createDiscovery(options)
+        discovery = await createDiscovery(debug === undefined ? options : { ...options, transport: debug.transport(udpTransport()) })
       } catch (error) {
         const bind = describeBindError(error)
         if (bind === undefined) throw discoveryUsageError(error) ?? error
@@ -85,7 +90,7 @@ export function createScanCommand(terminal: TerminalDeps = PROCESS_TERMINAL): Co
       }
       const started = Date.now()
       const endsAtMs = timeoutMs === 0 ? Infinity : started + timeoutMs
-      const isLive = !isJson && terminal.isStdoutTty()
+      const isLive = !isJson && terminal.isStdoutTty() && debug === undefined
       const viewOptions = {
         out: io.out,
         err: io.err,

@@ -4,6 +4,7 @@
  */
 import type { Dps } from '@tuya/codec'
 import { UsageError, type Command, type CommandIo, type ParsedArgs } from '../args.ts'
+import { frameDebugOf } from '../debug-frames.ts'
 import { callDevice } from '../device-call.ts'
 import { describeTarget, resolveTargetOrStop, TARGET_FLAGS } from '../device-target.ts'
 import { formatDpsInline, formatDpsTable, parseAssignments, parseDpsJson } from '../dp-values.ts'
@@ -21,7 +22,7 @@ export function createSetCommand(terminal: TerminalDeps = PROCESS_TERMINAL): Com
   return {
     name: 'set',
     summary: 'set data points (DPs) of a device and print what it reported back',
-    usage: `set [NAME | --host ADDR --id ID --key KEY] (DP=VALUE... | --dps JSON) [--version 3.x|auto] [--cid CID] [--json]`,
+    usage: `set [NAME | --host ADDR --id ID --key KEY] (DP=VALUE... | --dps JSON) [--version 3.x|auto] [--cid CID] [--json] [--debug]`,
     flags: [{ name: 'dps', type: 'string', valueName: 'JSON', description: `DPs to set, such as '{"1":true,"2":50}' (or DP=VALUE arguments)` }, ...TARGET_FLAGS],
     examples: [
       'tuya set "Living room lamp" 1=true',
@@ -29,6 +30,7 @@ export function createSetCommand(terminal: TerminalDeps = PROCESS_TERMINAL): Com
       `tuya set --host 192.168.1.50 --id bf1234567890abcdefgh --key 0123456789abcdef --version 3.4 --dps '{"1":false}' --json`,
       'tuya set "Door sensor" 1=false                          # a gateway sub-device from devices.json',
       'tuya set lamp switch_led=true                            # a DP code from the devices.json mapping',
+      'tuya set "Living room lamp" 1=true --debug        # every frame both ways on stderr: hex and JSON',
     ],
     async run(args: ParsedArgs, io: CommandIo): Promise<number> {
       const assignments = args.positionals.filter((p) => p.includes('='))
@@ -40,7 +42,7 @@ export function createSetCommand(terminal: TerminalDeps = PROCESS_TERMINAL): Com
       const target = await resolveTargetOrStop(names[0], args, { io, terminal, program: PROGRAM }, 130)
       if (typeof target === 'number') return target
       const dps: Dps = { ...fromJson, ...parseAssignments(assignments, target.mapping) }
-      const result = await callDevice(target, { io, terminal, program: PROGRAM }, `setting ${formatDpsInline(dps)} on ${target.label}`, async (device, signal) => {
+      const result = await callDevice(target, { io, terminal, program: PROGRAM, debug: frameDebugOf(args, io, [target.key]) }, `setting ${formatDpsInline(dps)} on ${target.label}`, async (device, signal) => {
         const reported = await device.set(dps, { signal })
         // Devices drop DPs they do not have without a word: when some DP set was not reported
         // back, the status tells a DP that did not change from one that does not exist.

@@ -5,6 +5,7 @@
  */
 import { createDevice, type TuyaDevice } from '@tuya/client'
 import { UsageError, type Command, type CommandIo, type ParsedArgs } from '../args.ts'
+import { frameDebugOf } from '../debug-frames.ts'
 import { describeFailure } from '../device-failure.ts'
 import { describeTarget, deviceOptions, resolveTargetOrStop, TARGET_FLAGS, type DeviceTarget } from '../device-target.ts'
 import { formatDpsInline } from '../dp-values.ts'
@@ -61,12 +62,13 @@ export function createWatchCommand(terminal: TerminalDeps = PROCESS_TERMINAL): C
   return {
     name: 'watch',
     summary: 'print DP changes and connection events of a device as they happen, until Ctrl-C',
-    usage: 'watch [NAME | --host ADDR --id ID --key KEY] [--version 3.x|auto] [--cid CID] [--json] [--duration S]',
+    usage: 'watch [NAME | --host ADDR --id ID --key KEY] [--version 3.x|auto] [--cid CID] [--json] [--duration S] [--debug]',
     flags: [{ name: 'duration', type: 'number', valueName: 'S', description: 'stop after S seconds', defaultText: 'until Ctrl-C' }, ...TARGET_FLAGS],
     examples: [
       'tuya watch "Living room lamp"',
       `tuya watch "Living room lamp" --json | jq -c 'select(.source == "push") | .dps'      # pushes only`,
       'tuya watch --host 192.168.1.50 --id bf1234567890abcdefgh --key 0123456789abcdef --version 3.5 --duration 60',
+      'tuya watch "Living room lamp" --debug             # every frame both ways on stderr: hex and JSON',
     ],
     async run(args: ParsedArgs, io: CommandIo): Promise<number> {
       if (args.positionals.length > 1) throw new UsageError(`one device at a time, got ${args.positionals.length}: ${args.positionals.join(', ')} (quote a name with spaces)`)
@@ -76,7 +78,7 @@ export function createWatchCommand(terminal: TerminalDeps = PROCESS_TERMINAL): C
       const paint = painter(isColorOn(terminal, isJson || args.values['no-color'] === true))
       const target = await resolveTargetOrStop(args.positionals[0], args, { io, terminal, program: PROGRAM }, 0)
       if (typeof target === 'number') return target
-      const device = createDevice(deviceOptions(target))
+      const device = createDevice(deviceOptions(target, frameDebugOf(args, io, [target.key])))
       const detach = attach(device, target, emitter(io, isJson, paint))
       if (!isJson) io.err(`${PROGRAM}: watching ${describeTarget(target)}${duration === undefined ? ' until Ctrl-C' : ` for ${String(duration)} s`}`)
       try {

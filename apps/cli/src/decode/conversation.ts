@@ -103,7 +103,10 @@ export function describeDecodeError(error: unknown, isSessionKey = false): { cod
 export class ConversationDecoder {
   private readonly options: ConversationOptions
   private currentVersion: ProtocolVersion | undefined
-  private clientNonce: Uint8Array | undefined
+  /** The version of the device's frames so far (when directions are known). */
+  private deviceVersion: ProtocolVersion | undefined
+  /** By version: a client probing 3.4 and 3.5 at once sends a START in each. */
+  private readonly clientNonces = new Map<ProtocolVersion, Uint8Array>()
   private deviceNonce: Uint8Array | undefined
   private sessionKey: Uint8Array | undefined
   private hasNegotiated = false
@@ -134,8 +137,14 @@ export class ConversationDecoder {
       return { version: hint, isGuessed: false }
     }
     const guess = guessVersion(bytes, direction)
-    // Each frame's own certain guess wins (hex lines may mix devices); a weak one only fills in.
-    if (guess !== undefined && (this.currentVersion === undefined || guess.isCertain)) {
+    if (direction === 'fromDevice' && guess !== undefined) {
+      // The device answers only in its own version (a client may probe several): its frames decide.
+      if (this.deviceVersion === undefined || guess.isCertain || !isVersionPlausible(bytes, this.deviceVersion)) this.deviceVersion = guess.version
+      this.currentVersion = this.deviceVersion
+    } else if (this.deviceVersion !== undefined && direction === 'toDevice') {
+      this.currentVersion = isVersionPlausible(bytes, this.deviceVersion) ? this.deviceVersion : (guess?.version ?? this.deviceVersion)
+    } else if (guess !== undefined && (this.currentVersion === undefined || guess.isCertain)) {
+      // Each frame's own certain guess wins (hex lines may mix devices); a weak one only fills in.
       this.currentVersion = guess.version
     }
     return { ...(this.currentVersion === undefined ? {} : { version: this.currentVersion }), isGuessed: true }
@@ -283,9 +292,10 @@ export class ConversationDecoder {
         frame.info = 'START without a 16-byte client nonce'
         return []
       }
-      this.clientNonce = payload.slice(0, 16)
+      const clientNonce = payload.slice(0, 16)
+      this.clientNonces.set(version, clientNonce)
       this.deviceNonce = undefined
-      frame.info = `client nonce ${bytesToHex(this.clientNonce)}`
+      frame.info = `client nonce ${bytesToHex(clientNonce)}`
       return []
     }
     if (decoded.cmd === RESP) {
@@ -294,13 +304,14 @@ export class ConversationDecoder {
         return []
       }
       this.deviceNonce = payload.slice(0, 16)
-      if (this.clientNonce === undefined) {
+      const clientNonce = this.clientNonces.get(version)
+      if (clientNonce === undefined) {
         frame.info = `device nonce ${bytesToHex(this.deviceNonce)}; START not seen: no session key`
         return [{ kind: 'notice', level: 'warning', message: 'RESP without START: the session key cannot be derived' }]
       }
-      const isProofOk = equalBytes(payload.subarray(16, 48), hmacSha256(localKey, this.clientNonce))
+      const isProofOk = equalBytes(payload.subarray(16, 48), hmacSha256(localKey, clientNonce))
       frame.info = `device nonce ${bytesToHex(this.deviceNonce)}, proof ${isProofOk ? 'ok' : 'MISMATCH (wrong local key on one side)'}`
-      this.sessionKey = deriveSessionKey(version, localKey, this.clientNonce, this.deviceNonce)
+      this.sessionKey = deriveSessionKey(version, localKey, clientNonce, this.deviceNonce)
       this.hasNegotiated = true
       frame.session = this.options.showKeys === true ? { keyHex: bytesToHex(this.sessionKey) } : {}
       const shown = this.options.showKeys === true ? `: ${bytesToHex(this.sessionKey)}` : ' (--show-keys prints it)'
