@@ -52,12 +52,18 @@ for (const ws of workspaces()) {
   const deps = Object.keys(ws.pkg.dependencies ?? {})
   const foreign = deps.filter((d) => !d.startsWith('@noble/') && !d.startsWith('@tuya/'))
   if (foreign.length) problems.push(`${ws.name}: runtime dependencies other than @noble/* and @tuya/*: ${foreign.join(', ')}`)
-  for (const field of ['sideEffects', 'exports', 'types', 'files']) {
+  // A command-line tool (bin, no exports) is run, never imported: no types to check.
+  const isBinOnly = ws.pkg.bin !== undefined && ws.pkg.exports === undefined
+  for (const field of isBinOnly ? ['bin', 'files', 'publishConfig'] : ['sideEffects', 'exports', 'types', 'files']) {
     if (!(field in ws.pkg)) problems.push(`${ws.name}: package.json has no "${field}"`)
   }
   const publint = spawnSync(bin('publint'), ['run', '--strict', '--pack', 'npm', ws.dir], { encoding: 'utf8' })
   const publintOut = `${publint.stdout}${publint.stderr}`.trim()
   if (publint.status !== 0) problems.push(`${ws.name}: publint:\n${publintOut}`)
+  if (isBinOnly) {
+    console.log(`${ws.name}: publint ${publint.status === 0 ? 'ok' : 'FAILED'} (a command: no types to check)`)
+    continue
+  }
   const attw = spawnSync(bin('attw'), ['--pack', ws.dir, '--profile', 'esm-only', '--format', 'ascii', '--no-emoji'], { encoding: 'utf8' })
   if (attw.status !== 0) problems.push(`${ws.name}: are-the-types-wrong:\n${attw.stdout}${attw.stderr}`)
   console.log(`${ws.name}: publint ${publint.status === 0 ? 'ok' : 'FAILED'}, attw ${attw.status === 0 ? 'ok' : 'FAILED'}`)

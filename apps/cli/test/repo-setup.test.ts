@@ -4,7 +4,7 @@
  * `npm test` summary lines up for every workspace name.
  */
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import { formatSummaryTable } from '../../../scripts/test-summary.mjs'
 import { workspaces } from '../../../scripts/workspaces.mjs'
@@ -41,6 +41,22 @@ describe('READMEs run bun and deno the way a fresh clone has them', () => {
       assert.ok(lines.some((line) => /npx (?:bun|deno) /.test(line)), `${file} shows how to run Bun or Deno`)
     })
   }
+})
+
+describe('@tuya/cli is a published package', () => {
+  it('not private, bin tuya, files, publishConfig like the other packages; its dependencies are published workspaces', () => {
+    const cli = JSON.parse(readFileSync(new URL('apps/cli/package.json', ROOT), 'utf8')) as Record<string, unknown>
+    assert.notEqual(cli['private'], true)
+    assert.deepEqual(cli['bin'], { tuya: './bin/tuya.js' })
+    assert.ok(existsSync(new URL('apps/cli/bin/tuya.js', ROOT)))
+    assert.ok(['bin', 'dist'].every((f) => (cli['files'] as string[]).includes(f)), JSON.stringify(cli['files']))
+    assert.deepEqual(cli['publishConfig'], { access: 'public' })
+    const published = new Map(workspaces().filter((w) => !w.isPrivate).map((w) => [w.name, w.pkg['version']]))
+    for (const [dep, range] of Object.entries(cli['dependencies'] as Record<string, string>)) {
+      assert.ok(published.has(dep), `${dep} is a published workspace`)
+      assert.equal(range, `^${String(published.get(dep))}`, dep)
+    }
+  })
 })
 
 describe('npm test summary table', () => {
