@@ -3,7 +3,7 @@
  * shows a spinner on a terminal while waiting (with the reason of each retry), turns a
  * failure into one line and exit code 1, and always closes the handle.
  */
-import { createDevice, type TuyaDevice } from '@tuya/client'
+import { certainFailureOf, createDevice, OfflineError, type TuyaDevice } from '@tuya/client'
 import type { CommandIo } from './args.ts'
 import type { FrameDebug } from './debug-frames.ts'
 import { describeFailure } from './device-failure.ts'
@@ -32,9 +32,20 @@ export async function callDevice<T>(
   const text = `${waiting} at ${where}${target.version === 'auto' ? ' (detecting the protocol version)' : ` (protocol ${target.version})`}`
   const progress = startProgress(io.err, text, { isLive: ctx.terminal.isStderrTty(), columns: ctx.terminal.columns?.() })
   const device = createDevice(deviceOptions(target, ctx.debug))
-  device.addEventListener('error', (event) => progress.update(`${text}: retrying after: ${event.detail.error.message.split(';')[0]}`))
+  // A one-shot call: a refusal, a name that does not resolve or a missing permission will not
+  // change before --timeout runs out, so the first such failure ends the call (other failures
+  // are retried until then).
+  const call = new AbortController()
+  const onStop = (): void => call.abort(io.signal.reason)
+  io.signal.addEventListener('abort', onStop, { once: true })
+  device.addEventListener('error', ({ detail: { error } }) => {
+    const certain = certainFailureOf(error)
+    if (certain !== undefined) call.abort(new OfflineError(error.message, { reason: certain, cause: error, deviceId: target.id }))
+    else progress.update(`${text}: retrying after: ${error.message.split(';')[0]}`)
+  })
+  const started = Date.now()
   try {
-    const value = await operation(device, io.signal)
+    const value = await operation(device, call.signal)
     progress.stop()
     return { ok: true, value, device }
   } catch (error) {
@@ -43,10 +54,11 @@ export async function callDevice<T>(
       io.err(`${program}: stopped`)
       return { ok: false, code: 130 }
     }
-    io.err(`${program}: ${describeFailure(error, target)}`)
+    io.err(`${program}: ${describeFailure(error, { ...target, elapsedMs: Date.now() - started })}`)
     return { ok: false, code: 1 }
   } finally {
     progress.stop()
+    io.signal.removeEventListener('abort', onStop)
     await device.close()
   }
 }

@@ -18,8 +18,11 @@ import {
 } from '@tuya/client'
 import type { DeviceTarget } from './device-target.ts'
 
-/** What {@link describeFailure} needs to know about the device. */
-export type FailureContext = Pick<DeviceTarget, 'label' | 'host' | 'port' | 'version' | 'timeoutMs' | 'cid'>
+/**
+ * What {@link describeFailure} needs to know about the device; `elapsedMs` is how long the call
+ * waited (messages state the time that passed, which is not always the whole --timeout).
+ */
+export type FailureContext = Pick<DeviceTarget, 'label' | 'host' | 'port' | 'version' | 'timeoutMs' | 'cid'> & { readonly elapsedMs?: number }
 
 const SINGLE_CONNECTION = "that no other app holds the device's single connection"
 
@@ -38,6 +41,12 @@ function causeOfType<T>(error: unknown, type: abstract new (...args: never[]) =>
   return undefined
 }
 
+function rootCause(error: Error): Error {
+  let root = error
+  for (let depth = 0; root.cause instanceof Error && depth < 8; depth++) root = root.cause
+  return root
+}
+
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim()
 }
@@ -47,7 +56,13 @@ function wrongKey(error: WrongKeyError, ctx: FailureContext, where: string): str
   // Proven: a handshake proof or a reply that does not decrypt. Otherwise the device stayed
   // silent, which is what a wrong key looks like (§18.29), but also a wrong version or a hung device.
   if (error.isProven) return `the local key is wrong: ${ctx.label} at ${where} does not accept it; ${fix}`
-  return `no answer from ${where} within ${ctx.timeoutMs / 1000} s: the local key is probably wrong (devices ignore frames they cannot decrypt); ${fix}, the version (or --version auto), and ${SINGLE_CONNECTION}`
+  return `no answer from ${where} within ${seconds(ctx)}: the local key or the version is wrong (devices ignore frames they cannot decrypt); ${fix}, the version (or --version auto), and ${SINGLE_CONNECTION}`
+}
+
+/** The time the call waited, as `1 s` or `5.2 s` (the whole --timeout when not measured). */
+function seconds(ctx: FailureContext): string {
+  const s = (ctx.elapsedMs ?? ctx.timeoutMs) / 1000
+  return `${s >= 10 ? Math.round(s) : Math.round(s * 10) / 10} s`
 }
 
 /** Whether an OfflineError came after the whole --timeout, or after one failed attempt (failFast, no reconnect). */
@@ -66,16 +81,17 @@ const WAITED_WHOLE_TIMEOUT: Readonly<Record<OfflineReason, boolean>> = {
 /** The connection failures where the device closed (or reset) the connection itself. */
 const CLOSED_BY_DEVICE: ReadonlySet<ConnectionFailure | undefined> = new Set<ConnectionFailure>(['closed-while-probing', 'closed-while-connecting', 'closed-while-online'])
 
-function offline(error: OfflineError, ctx: FailureContext, where: string, seconds: number): string {
+function offline(error: OfflineError, ctx: FailureContext, where: string): string {
   if (error.reason === 'disconnected') return `the connection to ${where} was closed before the command was sent`
   const key = causeOfType(error, WrongKeyError)
   if (key !== undefined) return wrongKey(key, ctx, where)
   const code = systemCodeOf(error)
-  if (code === 'ECONNREFUSED') return `${where} refused the connection: nothing listens there; check the address and the port (Tuya devices use 6668)`
+  if (error.failure === 'permission-denied') return `no permission to connect to ${where} (${oneLine(rootCause(error).message)}): on Deno, run with --allow-net`
+  if (error.failure === 'refused') return `${where} refused the connection: nothing listens there; check the address and the port (Tuya devices use 6668)`
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `${where} is unreachable (${code}): check the address and that this machine is on the device's network`
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve ${ctx.host} (${code}): check the address`
+  if (error.failure === 'unresolvable') return `cannot resolve ${ctx.host}${code === undefined ? '' : ` (${code})`}: check the address`
   const isWholeTimeout = WAITED_WHOLE_TIMEOUT[error.reason]
-  const during = isWholeTimeout ? ` every time within ${seconds} s` : ''
+  const during = isWholeTimeout ? ` every time within ${seconds(ctx)}` : ''
   // error.failure is how the last connection failed (taken from its cause by the client).
   // 3.4/3.5 firmware closes after a few frames it cannot authenticate: while probing, that is a wrong key.
   if (error.failure === 'closed-while-probing') return `${where} closed the connection while its protocol version was being detected: the local key is probably wrong (check --key or "key" in devices.json), or another app holds the device's single connection`
@@ -84,7 +100,7 @@ function offline(error: OfflineError, ctx: FailureContext, where: string, second
     const last = error.cause instanceof Error ? `: ${oneLine(error.cause.message.split(';')[0]!)}` : ''
     return `${where} is offline (the last connection attempt failed${last}); check the address, the version, and ${SINGLE_CONNECTION}`
   }
-  return `no answer from ${where} within ${seconds} s: check the address, the version, and ${SINGLE_CONNECTION}`
+  return `no answer from ${where} within ${seconds(ctx)}: check the address, the version, and ${SINGLE_CONNECTION}`
 }
 
 /**
@@ -95,13 +111,15 @@ function offline(error: OfflineError, ctx: FailureContext, where: string, second
  */
 export function describeFailure(error: unknown, ctx: FailureContext): string {
   const where = `${ctx.host}:${ctx.port}`
-  const seconds = ctx.timeoutMs / 1000
   if (error instanceof WrongKeyError) return wrongKey(error, ctx, where)
-  if (error instanceof VersionNotFoundError) return `no answer from ${where} within ${seconds} s in any protocol version (3.1-3.5): check the address, the local key, and ${SINGLE_CONNECTION}`
-  if (error instanceof WrongVersionError) return `${ctx.label} at ${where} does not speak protocol ${ctx.version}: pass the right --version, or --version auto`
-  if (error instanceof OfflineError) return offline(error, ctx, where, seconds)
+  if (error instanceof VersionNotFoundError) return `no answer from ${where} within ${seconds(ctx)} in any protocol version (3.1-3.5): check the address, the local key, and ${SINGLE_CONNECTION}`
+  if (error instanceof WrongVersionError) {
+    if (error.seenVersion !== undefined) return `${ctx.label} at ${where} speaks protocol ${error.seenVersion}, not ${ctx.version}: pass --version ${error.seenVersion} (or --version auto)`
+    return `${ctx.label} at ${where} does not speak protocol ${ctx.version}: pass the right --version, or --version auto`
+  }
+  if (error instanceof OfflineError) return offline(error, ctx, where)
   if (error instanceof ConnectionLostError) return `the connection to ${where} dropped before the answer came: the device may or may not have applied the command; run it again (tuya get shows the state)`
-  if (error instanceof TimeoutError) return `no answer from ${where} within ${seconds} s: check the address, the version, and ${SINGLE_CONNECTION}`
+  if (error instanceof TimeoutError) return `no answer from ${where} within ${seconds(ctx)}: check the address, the version, and ${SINGLE_CONNECTION}`
   if (error instanceof DevIdNotFoundError) return `the gateway at ${where} does not know the sub-device ${ctx.cid ?? ''}: check its node_id (cid) in devices.json or --cid`.replace('  ', ' ')
   if (error instanceof DataUnvalidError) return `${ctx.label} refused the request ("${error.text}"): try --version auto, or check the DP ids`
   if (error instanceof DeviceError) return `${ctx.label} refused the request: "${error.text}"; check the DP ids and values`

@@ -67,6 +67,7 @@ export function describeBindError(error: unknown): string | undefined {
   const flag = error.port === 6666 ? '--port-plain' : error.port === 6667 ? '--port-encrypted' : error.port === 7000 ? '--port-replies' : 'the --port-* flags'
   const code = error.systemCode === undefined ? '' : ` (${error.systemCode})`
   if (error.systemCode === 'EACCES' || error.systemCode === 'EPERM') return `cannot listen on UDP ${error.address}:${error.port}${code}: not allowed here; choose another port with ${flag}`
+  if ((error.cause as Error | undefined)?.name === 'NotCapable') return `cannot listen on UDP ${error.address}:${error.port}: Deno denies network access; run with --allow-net`
   if (error.systemCode === 'EADDRNOTAVAIL') return `cannot listen on UDP ${error.address}:${error.port}${code}: no local interface has that address; check --bind`
   return `cannot listen on UDP ${error.address}:${error.port}${code}: another program holds it (tinytuya, tuyapi, LocalTuya, Home Assistant's tuya integration); stop it or choose another port with ${flag}`
 }

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { ConnectionError, OfflineError, WrongKeyError } from '@tuya/client'
+import { ConnectionError, OfflineError, VersionNotFoundError, WrongKeyError, WrongVersionError } from '@tuya/client'
 import { describeFailure, type FailureContext } from '../src/device-failure.ts'
 
 const CTX: FailureContext = { label: 'Lamp', host: '192.168.1.50', port: 6668, version: '3.3', timeoutMs: 2000, cid: undefined }
@@ -20,7 +20,26 @@ describe('describeFailure and the client reasons', () => {
       assert.match(describeFailure(new WrongKeyError('x', { reason }), CTX), /^the local key is wrong: Lamp at 192\.168\.1\.50:6668 does not accept it; /, reason)
     }
     const silent = new WrongKeyError('x', { reason: 'silent', cause: new Error('anything') })
-    assert.match(describeFailure(silent, CTX), new RegExp(`^no answer from ${WHERE_RE} within 2 s: the local key is probably wrong`))
+    assert.match(describeFailure(silent, CTX), new RegExp(`^no answer from ${WHERE_RE} within 2 s: the local key or the version is wrong`))
+  })
+
+  it('states the time that passed, not the --timeout', () => {
+    const silent = new WrongKeyError('x', { reason: 'silent' })
+    assert.match(describeFailure(silent, { ...CTX, timeoutMs: 10_000, elapsedMs: 5150 }), new RegExp(`^no answer from ${WHERE_RE} within 5\\.2 s: `))
+    assert.match(describeFailure(new VersionNotFoundError('x'), { ...CTX, timeoutMs: 10_000, elapsedMs: 5150 }), /within 5\.2 s in any protocol version/)
+    assert.match(describeFailure(new OfflineError('x', { reason: 'deadline' }), { ...CTX, timeoutMs: 10_000, elapsedMs: 10_020 }), /within 10 s: /)
+  })
+
+  it('a wrong version names the version the device showed, when it showed one', () => {
+    assert.equal(describeFailure(new WrongVersionError('x', { seenVersion: '3.3' }), { ...CTX, version: '3.1' }), `Lamp at ${WHERE} speaks protocol 3.3, not 3.1: pass --version 3.3 (or --version auto)`)
+    assert.equal(describeFailure(new WrongVersionError('x'), { ...CTX, version: '3.1' }), `Lamp at ${WHERE} does not speak protocol 3.1: pass the right --version, or --version auto`)
+  })
+
+  it('refused, unresolvable and permission-denied read the failure', () => {
+    const failed = (failure: 'refused' | 'unresolvable' | 'permission-denied', message: string) => new OfflineError(message, { reason: failure, cause: new ConnectionError(message, { failure }) })
+    assert.match(describeFailure(failed('refused', 'connect ECONNREFUSED'), CTX), new RegExp(`^${WHERE_RE} refused the connection: nothing listens there`))
+    assert.match(describeFailure(failed('unresolvable', 'getaddrinfo ENOTFOUND'), { ...CTX, host: 'lamp.home' }), /^cannot resolve lamp\.home: check the address$/)
+    assert.equal(describeFailure(failed('permission-denied', 'Requires net access to "192.168.1.50:6668"'), CTX), `no permission to connect to ${WHERE} (Requires net access to "192.168.1.50:6668"): on Deno, run with --allow-net`)
   })
 
   it('an OfflineError names the whole --timeout only when it waited that long', () => {

@@ -104,7 +104,7 @@ describe('abort and deadlines', () => {
   })
 
   it('without a reconnect to wait for (reconnect: false, or failFast on the first attempt), a failed attempt rejects the queued commands', async () => {
-    for (const options of [{ reconnect: false }, { failFast: true }, { reconnect: false, failFast: true }]) {
+    for (const options of [{ reconnect: false }, { failFast: true }, { reconnect: false, failFast: true }] as const) {
       await using p = await pair({ version: '3.3' }, options)
       await p.mock.close() // nothing listens: the first attempt is refused
       const started = Date.now()

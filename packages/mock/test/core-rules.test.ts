@@ -171,7 +171,7 @@ describe('clear-text payloads on 3.2+ devices (quirks.answersClearQueries)', () 
       const c = new CoreClient(makeCore({ version }))
       const actions = c.feed(clearQuery(1))
       assert.deepEqual(writes(actions), [])
-      assert.match(String(eventsOf(actions, 'dropped')[0]?.reason), /clear-text DP_QUERY/)
+      assert.match(String((eventsOf(actions, 'dropped')[0] as { reason?: string } | undefined)?.reason), /clear-text DP_QUERY/)
       assert.equal(writes(c.send(10, {})).length, 1, 'an encrypted query on the same connection is answered')
     })
 

@@ -36,15 +36,19 @@ function attach(device: TuyaDevice, target: DeviceTarget, emit: Emit): () => voi
     listeners.push([type, wrapped])
     device.addEventListener(type as 'dps', wrapped as never)
   }
+  // An error event's message states the time that passed since that attempt started.
+  let attemptStarted = Date.now()
   on<{ state: string }>('state', ({ state }) => {
-    if (state === 'connecting') emit('state', { state }, 'connecting', where)
+    if (state !== 'connecting') return
+    attemptStarted = Date.now()
+    emit('state', { state }, 'connecting', where)
   })
   on<{ version: string; isReconnect: boolean }>('connected', ({ version, isReconnect }) => emit('connected', { version, isReconnect }, 'online', `protocol ${version}${isReconnect ? ' (reconnected)' : ''}`))
   on<{ reason: string; error?: Error; willReconnect: boolean; reconnectDelayMs?: number }>('disconnected', (d) => {
     const again = d.willReconnect ? `; reconnecting${d.reconnectDelayMs === undefined ? '' : ` in ${(d.reconnectDelayMs / 1000).toFixed(1)} s`}` : ''
     emit('disconnected', { reason: d.reason, willReconnect: d.willReconnect, ...(d.reconnectDelayMs === undefined ? {} : { reconnectDelayMs: d.reconnectDelayMs }), ...(d.error === undefined ? {} : { error: d.error.message }) }, 'offline', `${d.reason}${d.error === undefined ? '' : ` (${d.error.message.split(';')[0]})`}${again}`)
   })
-  on<{ error: Error }>('error', ({ error }) => emit('error', { code: (error as { code?: string }).code ?? null, message: error.message }, 'error', describeFailure(error, target)))
+  on<{ error: Error }>('error', ({ error }) => emit('error', { code: (error as { code?: string }).code ?? null, message: error.message }, 'error', describeFailure(error, { ...target, elapsedMs: Date.now() - attemptStarted })))
   on<{ dps: Record<string, unknown>; source: string; cid?: string }>('dps', ({ dps, source, cid }) => {
     emit('dps', { source, dps, ...(cid === undefined ? {} : { cid }) }, source, `${cid === undefined ? '' : `${cid}: `}${formatDpsInline(dps as never)}`)
   })
@@ -81,6 +85,7 @@ export function createWatchCommand(terminal: TerminalDeps = PROCESS_TERMINAL): C
       const device = createDevice(deviceOptions(target, frameDebugOf(args, io, [target.key])))
       const detach = attach(device, target, emitter(io, isJson, paint))
       if (!isJson) io.err(`${PROGRAM}: watching ${describeTarget(target)}${duration === undefined ? ' until Ctrl-C' : ` for ${String(duration)} s`}`)
+      const started = Date.now()
       try {
         // The first connection and status read must work (a wrong key would otherwise retry forever);
         // after that every drop is reported and survived.
@@ -93,7 +98,7 @@ export function createWatchCommand(terminal: TerminalDeps = PROCESS_TERMINAL): C
           if (!isJson) io.err(`${PROGRAM}: stopped`)
           return 0
         }
-        io.err(`${PROGRAM}: ${describeFailure(error, target)}`)
+        io.err(`${PROGRAM}: ${describeFailure(error, { ...target, elapsedMs: Date.now() - started })}`)
         return 1
       }
       await waitUntil(duration === undefined ? Infinity : (duration as number) * 1000, io.signal)

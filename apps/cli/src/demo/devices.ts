@@ -5,7 +5,7 @@
  */
 import { createSocket } from 'node:dgram'
 import type { Dps, ProtocolVersion } from '@tuya/codec'
-import { createMockDevice, type MockDevice } from '@tuya/mock'
+import { assertNetPermission, createMockDevice, type MockDevice } from '@tuya/mock'
 
 /** One simulated device and what the demo says about it. */
 export interface DemoDevice {
@@ -41,6 +41,7 @@ const SPECS = [
  * listens, so the demo reserves the ports first (a tiny race, harmless on loopback).
  */
 export async function freeUdpPort(): Promise<number> {
+  assertNetPermission('127.0.0.1', 0)
   const socket = createSocket('udp4')
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject)

@@ -4,6 +4,7 @@
  */
 import * as dgram from 'node:dgram'
 import { DiscoveryBindError } from '../errors.ts'
+import { assertNetPermission } from './permission.ts'
 import type { DatagramSocket, DiscoveryTransport, OpenSocketOptions } from './types.ts'
 
 function bind(socket: dgram.Socket, port: number, address: string): Promise<void> {
@@ -35,6 +36,7 @@ function closeQuietly(socket: dgram.Socket): Promise<void> {
 async function open(options: OpenSocketOptions): Promise<DatagramSocket> {
   const socket = dgram.createSocket({ type: 'udp4', reuseAddr: true })
   try {
+    assertNetPermission(options.address, options.port)
     await bind(socket, options.port, options.address)
   } catch (cause) {
     await closeQuietly(socket)

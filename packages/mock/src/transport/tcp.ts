@@ -3,6 +3,7 @@
  * accept / data / close callbacks and write / end / destroy / reset calls. No protocol here.
  */
 import * as net from 'node:net'
+import { assertNetPermission } from './permission.ts'
 
 /** One accepted socket, reduced to what the device needs. */
 export interface TcpConnection {
@@ -61,9 +62,14 @@ function wrap(socket: net.Socket): TcpConnection {
  * @param address - host and port
  * @param handlers - what to do with each connection
  * @returns the listener, once it is bound
- * @throws the listen error (EADDRINUSE, EACCES, ...)
+ * @throws the listen error (EADDRINUSE, EACCES, ...), or `NotCapable` on Deno without --allow-net
  */
 export function listenTcp(address: { host: string; port: number }, handlers: TcpHandlers): Promise<TcpListener> {
+  try {
+    assertNetPermission(address.host, address.port)
+  } catch (error) {
+    return Promise.reject(error)
+  }
   const sockets = new Set<net.Socket>()
   const server = net.createServer({ noDelay: true }, (socket) => {
     sockets.add(socket)

@@ -3,6 +3,7 @@
  * optionally, receiving solicitations. No protocol here.
  */
 import * as dgram from 'node:dgram'
+import { assertNetPermission } from './permission.ts'
 
 /** An open UDP socket. */
 export interface UdpSocket {
@@ -46,9 +47,12 @@ export function openUdp(options: {
         socket.close(() => resolve())
       }),
   })
+  const port = options.bindPort ?? 0
+  const address = options.bindAddress ?? '127.0.0.1'
   return new Promise((resolve, reject) => {
+    assertNetPermission(address, port)
     socket.once('error', reject)
-    socket.bind({ port: options.bindPort ?? 0, address: options.bindAddress ?? '127.0.0.1' }, () => {
+    socket.bind({ port, address }, () => {
       socket.off('error', reject)
       if (options.isBroadcast === true) socket.setBroadcast(true)
       resolve(api(socket.address().port))
