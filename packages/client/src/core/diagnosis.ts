@@ -6,6 +6,7 @@
  */
 import { decodeFrame, readFrameHeader, type DecodedFrame, type ProtocolVersion } from '@tuya/codec'
 import { headerVersion } from './probe.ts'
+import { withRetcode } from './retcode.ts'
 import { TRAITS } from './traits.ts'
 
 /** Newest first: a 3.2/3.3 frame (the same rules) is named 3.3, the version nearly all such devices report. */
@@ -34,7 +35,7 @@ export function foreignVersion(raw: Uint8Array, expected: ProtocolVersion, local
       continue
     }
     if (traits.handshake !== undefined) continue
-    const frame = tryDecode(raw, version, localKey, maxFrameBytes)
+    const frame = tryDecode(withRetcode(raw), version, localKey, maxFrameBytes)
     // Proof: JSON that only this version's decryption (or, on 3.1, its clear-text rule) yields.
     if (frame?.json !== undefined && (frame.isEncrypted || traits.sendsClearQueries)) return headerVersion(frame.header) ?? version
   }

@@ -12,6 +12,7 @@ import { buildStatusRequest, decodeFrame, DecryptError, encodeFrame, isProtocolV
 import type { RandomSource } from '@tuya/crypto'
 import { createSession, type Session } from '@tuya/session'
 import { WrongKeyError } from '../errors.ts'
+import { withRetcode } from './retcode.ts'
 import { handshakeFailure } from './session-errors.ts'
 import { TRAITS } from './traits.ts'
 
@@ -94,8 +95,9 @@ export class VersionProbe {
     return { version, key, nextSeq: session.nextSeq, send, isDevice22: false }
   }
 
-  #reply(frame: Uint8Array, deviceId: string): ProbeResult | undefined {
+  #reply(raw: Uint8Array, deviceId: string): ProbeResult | undefined {
     const { localKey: key, maxFrameBytes } = this.#options
+    const frame = withRetcode(raw)
     const base = { key, nextSeq: PROBE_FRAMES + 1, send: [] }
     try {
       const d31 = decodeFrame(frame, { version: '3.1', key, maxFrameBytes })
