@@ -35,6 +35,7 @@ describe('ConnectionError.failure: the factories', () => {
       [openFailed(Object.assign(new Error('Requires net access to "10.0.0.5:6668"'), { name: 'NotCapable' }), DEV), 'permission-denied'],
       [openFailed(Object.assign(new Error('connect EACCES'), { code: 'EACCES' }), DEV), 'permission-denied'],
       [openFailed(Object.assign(new Error('connect EHOSTUNREACH'), { code: 'EHOSTUNREACH' }), DEV), 'open-failed'],
+      [openFailed(new ConnectionError('TCP connect to 10.0.0.5:6668 timed out after 600 ms', { failure: 'open-timeout' }), DEV), 'open-timeout'],
       [connectTimeout({ ...stage, isOpen: false }, DEV), 'open-timeout'],
       [closedWhileConnecting(true, undefined, DEV), 'closed-while-probing'],
       [closedWhileConnecting(true, socketError, DEV), 'closed-while-probing'],

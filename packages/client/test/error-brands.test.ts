@@ -19,8 +19,9 @@ describe('error brands', () => {
     for (const e of [fromSession, fromClient]) {
       assert.ok(e instanceof TuyaError)
       assert.equal(e instanceof FrameError, false)
-      assert.equal(e.code, 'TUYA_ERR_WRONG_VERSION')
     }
+    assert.equal(fromClient.code, 'TUYA_ERR_WRONG_VERSION')
+    assert.equal(fromSession.code, 'TUYA_ERR_HANDSHAKE_WRONG_VERSION', 'codes are unique across packages')
   })
 })
 

@@ -105,7 +105,7 @@ describe('faults', () => {
     })
     for (const version of ['3.4', '3.5'] as const) {
       await withDevice({ version, faults: { wrongKey: 'ffffffffffffffff' } }, async (mock) => {
-        await assert.rejects(connect(mock), (e: Error & { code?: string }) => e.code === 'TUYA_ERR_WRONG_KEY')
+        await assert.rejects(connect(mock), (e: Error & { code?: string }) => e.code === 'TUYA_ERR_HANDSHAKE_WRONG_KEY')
       })
     }
   })

@@ -19,7 +19,7 @@ export class HandshakeError extends TuyaError {
  * key (HMAC, GCM tag or padding), or its HMAC proof of a nonce does not match.
  */
 export class WrongLocalKeyError extends HandshakeError {
-  static override readonly code: string = 'TUYA_ERR_WRONG_KEY'
+  static override readonly code: string = 'TUYA_ERR_HANDSHAKE_WRONG_KEY'
 }
 
 /**
@@ -27,7 +27,7 @@ export class WrongLocalKeyError extends HandshakeError {
  * or a CRC-protected 55AA frame (3.1-3.3, which have no handshake) on 3.4.
  */
 export class WrongVersionError extends HandshakeError {
-  static override readonly code: string = 'TUYA_ERR_WRONG_VERSION'
+  static override readonly code: string = 'TUYA_ERR_HANDSHAKE_WRONG_VERSION'
 }
 
 /**

@@ -198,8 +198,8 @@ describe('frames of older versions and the error classes', () => {
   it('each class has its stable code and name and is a HandshakeError and a TuyaError', () => {
     const table: Array<[typeof HandshakeError, string]> = [
       [HandshakeError, 'TUYA_ERR_HANDSHAKE'],
-      [WrongLocalKeyError, 'TUYA_ERR_WRONG_KEY'],
-      [WrongVersionError, 'TUYA_ERR_WRONG_VERSION'],
+      [WrongLocalKeyError, 'TUYA_ERR_HANDSHAKE_WRONG_KEY'],
+      [WrongVersionError, 'TUYA_ERR_HANDSHAKE_WRONG_VERSION'],
       [UnexpectedFrameError, 'TUYA_ERR_UNEXPECTED_FRAME'],
       [RepeatedStartError, 'TUYA_ERR_REPEATED_START'],
       [MalformedHandshakeError, 'TUYA_ERR_HANDSHAKE_MALFORMED'],

@@ -7,6 +7,7 @@ import { TuyaError } from '@tuya/crypto'
 /** A capture file is malformed (bad magic, bad block or record length, truncated header). */
 export class CaptureFormatError extends TuyaError {
   static override readonly code: string = 'TUYA_ERR_CAPTURE_FORMAT'
+  static override readonly scope: string = '@tuya/cli'
   /** Byte offset in the file where the problem was found. */
   readonly offset: number
   /**

@@ -15,6 +15,8 @@ export function openFailed(error: Error, deviceId: string): ConnectionError {
 const UNRESOLVABLE_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_NODATA', 'EAI_FAIL'])
 
 function openFailureOf(error: Error): ConnectionFailure {
+  // A connector that already knows (the TCP connector's own timeout) says so.
+  if (error instanceof ConnectionError && error.failure !== undefined) return error.failure
   const code = (error as { code?: unknown }).code
   if (code === 'ECONNREFUSED') return 'refused'
   if (typeof code === 'string' && UNRESOLVABLE_CODES.has(code)) return 'unresolvable'

@@ -14,6 +14,7 @@
  * hold a thousand of each.
  */
 import * as net from 'node:net'
+import { ConnectionError } from '../errors.ts'
 import type { ConnectRequest, Connector, Transport, TransportHandlers } from './types.ts'
 
 const READ_BUFFER_BYTES = 64 * 1024
@@ -90,7 +91,7 @@ function onClose(this: OwnedSocket): void {
  * @param request - host, port, timeoutMs, signal
  * @param handlers - receive data and the close
  * @returns the open transport
- * @throws the socket error (ECONNREFUSED, ...), an Error named `TimeoutError`, or the signal's reason
+ * @throws the socket error (ECONNREFUSED, ...), a ConnectionError with failure `open-timeout`, or the signal's reason
  */
 export const tcpConnector: Connector = (request: ConnectRequest, handlers: TransportHandlers): Promise<Transport> => {
   const { signal } = request
@@ -111,9 +112,7 @@ export const tcpConnector: Connector = (request: ConnectRequest, handlers: Trans
     }
     const onAbort = (): void => settle(signal.reason as Error)
     const timer = setTimeout(() => {
-      const error = new Error(`TCP connect to ${request.host}:${request.port} timed out after ${request.timeoutMs} ms`)
-      error.name = 'TimeoutError'
-      settle(error)
+      settle(new ConnectionError(`TCP connect to ${request.host}:${request.port} timed out after ${request.timeoutMs} ms`, { failure: 'open-timeout' }))
     }, request.timeoutMs)
     signal.addEventListener('abort', onAbort, { once: true })
     transport.settle = settle
