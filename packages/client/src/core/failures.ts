@@ -84,7 +84,8 @@ export function expiredUnsent(isOnline: boolean, timeoutMs: number, last: Error 
 
 /**
  * Queued commands that do not wait for a reconnect when the attempt or connection they waited for
- * failed: `'connection-failed'` for failFast commands, `'no-reconnect'` for the others when `reconnect` is false.
+ * failed: `'connection-failed'` for failFast commands, `'no-reconnect'` for the others when `reconnect`
+ * is false; a refusal, an unresolvable name or a missing permission names itself instead.
  */
 export function offline(error: Error, reason: 'connection-failed' | 'no-reconnect' | CertainFailure, deviceId: string): OfflineError {
   return new OfflineError(`the device is offline: ${error.message}`, { reason, cause: error, deviceId })
