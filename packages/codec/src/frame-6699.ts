@@ -3,7 +3,7 @@
  * The AAD is the header without its prefix (bytes 4..18), so the length field is final
  * before encrypting; device frames carry their retcode inside the plaintext.
  */
-import { allocBytes } from '@tuya/crypto'
+import type { CipherKey } from '@tuya/crypto'
 import { readU32, writeU32 } from './bytes.ts'
 import { HEADER_6699_BYTES, IV_BYTES, PREFIX_6699, RETCODE_BYTES, SUFFIX_6699, SUFFIX_BYTES, TAG_BYTES } from './constants.ts'
 import { BadSuffixError } from './errors.ts'
@@ -28,12 +28,12 @@ export function encode6699(
   retcode: number | undefined,
   head: Uint8Array | undefined,
   body: Body,
-  key: Uint8Array,
+  key: CipherKey,
   iv: Uint8Array,
 ): Uint8Array {
   const plain = plaintext(retcode, head, body)
   const length = IV_BYTES + plain.length + TAG_BYTES
-  const out = allocBytes(HEADER_6699_BYTES + length + SUFFIX_BYTES)
+  const out = new Uint8Array(HEADER_6699_BYTES + length + SUFFIX_BYTES)
   writeU32(out, 0, PREFIX_6699)
   // bytes 4..5: reserved, 0 (official firmware: a 4-bit frame-version field, always 0)
   writeU32(out, 6, seq)
@@ -53,12 +53,12 @@ function plaintext(retcode: number | undefined, head: Uint8Array | undefined, bo
   if (typeof body === 'string') {
     if (at === 0) return textToBytes(body)
     // Assume ASCII (one byte per character), as JSON nearly always is.
-    plain = allocBytes(at + body.length)
+    plain = new Uint8Array(at + body.length)
     if (!encodeAsciiInto(body, plain, at)) plain = undefined
   } else if (at === 0) return body
   if (plain === undefined) {
     const bytes = typeof body === 'string' ? textToBytes(body) : body
-    plain = allocBytes(at + bytes.length)
+    plain = new Uint8Array(at + bytes.length)
     plain.set(bytes, at)
   }
   if (retcode !== undefined) writeU32(plain, 0, retcode)
@@ -71,7 +71,7 @@ function plaintext(retcode: number | undefined, head: Uint8Array | undefined, bo
  * retcode (device frames), IV, and the plaintext after the retcode as `buf[start:end]`.
  * @throws BadSuffixError, AuthenticationError (tag)
  */
-export function decode6699(bytes: Uint8Array, hasRetcode: boolean, key: Uint8Array, into: OpenedFrame): OpenedFrame {
+export function decode6699(bytes: Uint8Array, hasRetcode: boolean, key: CipherKey, into: OpenedFrame): OpenedFrame {
   const end = bytes.length
   if (readU32(bytes, end - SUFFIX_BYTES) !== SUFFIX_6699) throw new BadSuffixError('6699 frame does not end with 00009966; drop it (framing error)')
   // The IV is handed out (DecodedFrame.iv), so it is a view; the AAD is only read.
