@@ -14,15 +14,9 @@
  * @packageDocumentation
  */
 import { createCipheriv, createDecipheriv, createHmac, createSecretKey, type Cipher, type Decipher, type KeyObject } from 'node:crypto'
-import { nobleBackend, type CipherKey, type CryptoBackend } from './backend.ts'
+import type { CipherKey, CryptoBackend } from './backend.ts'
 
 const TAG_BYTES = 16
-
-// Below these sizes noble is faster than a call into OpenSSL (a GCM or HMAC context per
-// message and the C++ boundary cost microseconds); measured with bench/backends.bench.ts.
-// ECB reuses one OpenSSL context per key and direction, so it goes native at any size.
-const GCM_NATIVE_MIN_BYTES = 0
-const HMAC_NATIVE_MIN_BYTES = 0
 
 /**
  * A Buffer as a plain Uint8Array with an ArrayBuffer of its own: Node gives such Buffers
@@ -42,8 +36,7 @@ function own(b: Uint8Array): Uint8Array {
  */
 class NodeCipherKey implements CipherKey {
   #secret: KeyObject | undefined
-  #length: number
-  #small: CipherKey | undefined
+  readonly #length: number
   // ECB without padding keeps no state between blocks, so one cipher context per direction
   // serves every frame (update() only, final() never): no per-frame OpenSSL context setup.
   #enc: Cipher | undefined
@@ -55,7 +48,6 @@ class NodeCipherKey implements CipherKey {
     this.#secret = createSecretKey(copy)
     copy.fill(0)
     this.#length = key.length
-    this.#small = GCM_NATIVE_MIN_BYTES > 0 || HMAC_NATIVE_MIN_BYTES > 0 ? nobleBackend.importKey(key) : undefined
   }
 
   #key(): KeyObject {
@@ -79,7 +71,6 @@ class NodeCipherKey implements CipherKey {
   }
 
   gcmEncrypt(iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array | undefined): Uint8Array {
-    if (plaintext.length < GCM_NATIVE_MIN_BYTES) return this.#small!.gcmEncrypt(iv, plaintext, aad)
     const c = createCipheriv('aes-128-gcm', this.#aesKey(), iv)
     if (aad !== undefined) c.setAAD(aad)
     const out = new Uint8Array(plaintext.length + TAG_BYTES)
@@ -91,7 +82,6 @@ class NodeCipherKey implements CipherKey {
 
   gcmDecrypt(iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array | undefined): Uint8Array | undefined {
     const n = sealed.length - TAG_BYTES
-    if (n < GCM_NATIVE_MIN_BYTES) return this.#small!.gcmDecrypt(iv, sealed, aad)
     const d = createDecipheriv('aes-128-gcm', this.#aesKey(), iv)
     if (aad !== undefined) d.setAAD(aad)
     d.setAuthTag(sealed.subarray(n))
@@ -107,13 +97,10 @@ class NodeCipherKey implements CipherKey {
   }
 
   hmacSha256(message: Uint8Array): Uint8Array {
-    if (message.length < HMAC_NATIVE_MIN_BYTES) return this.#small!.hmacSha256(message)
     return own(createHmac('sha256', this.#key()).update(message).digest())
   }
 
   destroy(): void {
-    this.#small?.destroy()
-    this.#small = undefined
     this.#secret = undefined
     this.#enc = undefined
     this.#dec = undefined
@@ -121,7 +108,8 @@ class NodeCipherKey implements CipherKey {
 }
 
 /**
- * AES-ECB, AES-GCM and HMAC-SHA256 on node:crypto (OpenSSL); byte-identical to
+ * AES-ECB, AES-GCM and HMAC-SHA256 on node:crypto (OpenSSL) at every size (an OpenSSL call
+ * beats noble even on a 100-byte frame: bench/backends.bench.ts); byte-identical to
  * {@link nobleBackend}. Choose it per owner: `createKeyring({ backend: nodeCryptoBackend })`,
  * or the `cryptoBackend` option of `@tuya/session`, `@tuya/client` and `@tuya/mock`.
  */
