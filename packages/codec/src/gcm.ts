@@ -3,11 +3,18 @@
  * imported into the caller's keyring (its backend, its expanded key and GHASH table). This
  * module only adapts the frame's layout: ciphertext at an offset of the frame.
  */
-import { aesGcmDecrypt, aesGcmEncrypt, type CipherKey } from '@tuya/crypto'
+import { aesGcmDecrypt, type CipherKey } from '@tuya/crypto'
 
-/** Encrypts `plain` into `out[at : at + plain.length]` and writes the 16-byte tag right after it. */
-export function gcmSealInto(key: CipherKey, iv: Uint8Array, aad: Uint8Array, plain: Uint8Array, out: Uint8Array, at: number): void {
-  out.set(aesGcmEncrypt(key, iv, plain, aad), at)
+/**
+ * Encrypts the plaintext at `buf[at : at + n]` in place and writes the 16-byte tag right after
+ * it (the frame is built with its plaintext where the ciphertext goes: no plaintext array of
+ * its own, no result array to copy back).
+ */
+export function gcmSealInPlace(key: CipherKey, iv: Uint8Array, aad: Uint8Array, buf: Uint8Array, at: number, n: number): void {
+  const into = buf.subarray(at, at + n + 16)
+  const sealed = key.gcmEncrypt(iv, buf.subarray(at, at + n), aad, into)
+  // A backend written before `into` existed returns a new array and leaves the plaintext in place.
+  if (sealed !== into) into.set(sealed)
 }
 
 /**

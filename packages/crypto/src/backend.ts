@@ -20,8 +20,12 @@ export interface CipherKey {
   ecbEncrypt(blocks: Uint8Array): Uint8Array
   /** AES-128-ECB decryption of whole blocks into a new array (`blocks` is the caller's: left alone). */
   ecbDecrypt(blocks: Uint8Array): Uint8Array
-  /** AES-128-GCM with a 12-byte IV: `ciphertext || 16-byte tag` in a new array. */
-  gcmEncrypt(iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array | undefined): Uint8Array
+  /**
+   * AES-128-GCM with a 12-byte IV: `ciphertext || 16-byte tag`, in `into` when given (exactly
+   * 16 bytes longer than the plaintext; it may start at the plaintext itself, so a frame can
+   * be sealed in place), else in a new array.
+   */
+  gcmEncrypt(iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array | undefined, into?: Uint8Array): Uint8Array
   /** AES-128-GCM: the plaintext, or `undefined` when the tag does not verify (nothing is decrypted then). */
   gcmDecrypt(iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array | undefined): Uint8Array | undefined
   /** HMAC-SHA256 of `message` under this key, 32 bytes. */

@@ -133,15 +133,18 @@ export class NobleCipherKey implements CipherKey {
     return out
   }
 
-  gcmEncrypt(iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array | undefined): Uint8Array {
+  gcmEncrypt(iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array | undefined, into?: Uint8Array): Uint8Array {
     const n = plaintext.length
+    // ctr32 works on 32-bit views, so the work array is a fresh (aligned) one.
     const out = new Uint8Array(n + TAG)
     out.set(plaintext)
     const body = out.subarray(0, n)
     this.#startCounter(iv)
     unsafe.ctr32(this.#encKey(), false, this.#counter, body, body)
     this.#tagInto(aad, body, out, n)
-    return out
+    if (into === undefined) return out
+    into.set(out)
+    return into
   }
 
   gcmDecrypt(iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array | undefined): Uint8Array | undefined {

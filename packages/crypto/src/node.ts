@@ -70,13 +70,16 @@ class NodeCipherKey implements CipherKey {
     return own(this.#dec.update(blocks))
   }
 
-  gcmEncrypt(iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array | undefined): Uint8Array {
+  gcmEncrypt(iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array | undefined, into?: Uint8Array): Uint8Array {
+    const n = plaintext.length
     const c = createCipheriv('aes-128-gcm', this.#aesKey(), iv)
     if (aad !== undefined) c.setAAD(aad)
-    const out = new Uint8Array(plaintext.length + TAG_BYTES)
-    out.set(c.update(plaintext))
+    // update() has read all of the plaintext before `into` (maybe the same bytes) is written.
+    const ct = c.update(plaintext)
     c.final()
-    out.set(c.getAuthTag(), plaintext.length)
+    const out = into ?? new Uint8Array(n + TAG_BYTES)
+    out.set(ct)
+    out.set(c.getAuthTag(), n)
     return out
   }
 

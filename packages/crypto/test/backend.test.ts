@@ -88,6 +88,20 @@ for (const backend of [nobleBackend, nodeCryptoBackend]) {
         { numRuns: 80 },
       )
     })
+    it('AES-GCM sealed in place: into may start at the plaintext itself, at any offset', () => {
+      fc.assert(
+        fc.property(key16, iv12, sized, fc.integer({ min: 0, max: 7 }), (k, iv, data, shift) => {
+          const { out, tag } = openssl('aes-128-gcm', k, iv, data, undefined)
+          const buf = new Uint8Array(shift + data.length + 16 + 2).fill(0xee)
+          buf.set(data, shift)
+          const into = buf.subarray(shift, shift + data.length + 16)
+          withKey(backend, k, (key) => assert.equal(key.gcmEncrypt(iv, buf.subarray(shift, shift + data.length), undefined, into), into))
+          assert.equal(hex(into), hex(concatBytes(out, tag!)))
+          assert.ok(buf.subarray(0, shift).every((b) => b === 0xee) && buf.subarray(shift + data.length + 16).every((b) => b === 0xee))
+        }),
+        { numRuns: 60 },
+      )
+    })
     it('HMAC-SHA256, any key length, many messages on one key', () => {
       fc.assert(
         fc.property(fc.uint8Array({ maxLength: 150 }), fc.array(sized, { minLength: 1, maxLength: 3 }), (k, messages) => {
