@@ -257,6 +257,8 @@ export class TuyaDevice extends DeviceEventTarget {
     this.#shared.engine.close()
     this.#shared.runtime.stopTimer()
     await this.#shared.runtime.whenClosed()
+    // The connection is gone: wipe the imported local key (its session key went with it).
+    this.#shared.options.engine.keyring.clear()
   }
 
   /** `await using device = createDevice(…)` closes it at the end of the scope. */

@@ -3,6 +3,7 @@
  * naming the option; the key is never echoed.
  */
 import { isProtocolVersion, toKeyBytes, type ProtocolVersion } from '@tuya/codec'
+import { createKeyring, nobleBackend, type CryptoBackend } from '@tuya/crypto'
 import type { BackoffOptions } from './core/backoff.ts'
 import type { EngineConfig } from './core/engine.ts'
 import { pooledRandom } from './transport/random.ts'
@@ -89,6 +90,10 @@ export function resolveOptions(options: DeviceOptions): ResolvedOptions {
     return s
   })
   const { backoff: reconnect, stableAfterMs } = backoff(options.reconnect)
+  const cryptoBackend: CryptoBackend = options.cryptoBackend ?? nobleBackend
+  if (typeof cryptoBackend !== 'object' || cryptoBackend === null || typeof cryptoBackend.importKey !== 'function') {
+    throw new TypeError('options.cryptoBackend must be a CryptoBackend: nobleBackend from @tuya/crypto or nodeCryptoBackend from @tuya/crypto/node')
+  }
   // Without a host the first connection waits for a beacon (devices send one every 3-8 s, §14),
   // so the defaults leave time for one.
   const isLocated = host === undefined
@@ -112,6 +117,8 @@ export function resolveOptions(options: DeviceOptions): ResolvedOptions {
       random: fn(options.random, 'options.random', pooledRandom),
       jitter: fn(options.jitter, 'options.jitter', systemJitter),
       logger: fn(options.logger, 'options.logger', undefined),
+      // The local key and the current connection's session key.
+      keyring: createKeyring({ backend: cryptoBackend, maxKeys: 2 }),
     },
     host: host ?? id,
     port,

@@ -2,7 +2,7 @@
  * Public types of `@tuya/client`: device options and per-call options.
  */
 import type { Dps, KeyInput, ProtocolVersion } from '@tuya/codec'
-import type { RandomSource } from '@tuya/crypto'
+import type { CryptoBackend, RandomSource } from '@tuya/crypto'
 import type { Logger } from './core/log.ts'
 import type { ConnectGate, Connector, SetTimer } from './transport/types.ts'
 import type { Locator } from './transport/locate.ts'
@@ -92,6 +92,13 @@ export interface DeviceOptions {
   setTimer?: SetTimer
   /** Randomness for nonces and 3.5 IVs. Default `crypto.getRandomValues`, read 4 KiB at a time. */
   random?: RandomSource
+  /**
+   * What runs AES and HMAC for this handle: `nobleBackend` (default, pure JS) or
+   * `nodeCryptoBackend` from `@tuya/crypto/node` (OpenSSL). The handle keeps its local key
+   * and the current session key imported into it, and wipes them on close (a session key
+   * also when its connection ends).
+   */
+  cryptoBackend?: CryptoBackend
   /** A number in [0, 1) for reconnect jitter. Default `Math.random`. */
   jitter?: () => number
 }

@@ -1,8 +1,10 @@
 /**
- * @tuya/codec set up like a client: the local key (3.3) or the session key (3.4/3.5),
- * encoding requests and decoding device replies.
+ * @tuya/codec set up like a client: the local key (3.3) or the session key (3.4/3.5), held
+ * in the connection's keyring on the given backend, encoding requests and decoding device
+ * replies.
  */
 import { decodeFrame, encodeFrame, type DecodedFrame, type JsonPayload, type KeyInput } from '@tuya/codec'
+import { createKeyring, type CryptoBackend } from '@tuya/crypto'
 import { LOCAL_KEY, SESSION_KEYS, type BenchVersion } from './fixtures.ts'
 
 export interface OurCodec {
@@ -15,12 +17,13 @@ export interface OurCodec {
   deviceFrame(cmd: number, seq: number, payload: JsonPayload): Uint8Array
 }
 
-export function createOurCodec(version: BenchVersion): OurCodec {
+export function createOurCodec(version: BenchVersion, backend?: CryptoBackend): OurCodec {
   const key = SESSION_KEYS[version] ?? LOCAL_KEY
+  const keyring = createKeyring(backend === undefined ? {} : { backend })
   return {
     key,
-    encode: (cmd, seq, payload) => encodeFrame({ version, key, seq, cmd, payload }),
-    decode: (frame) => decodeFrame(frame, { version, key }),
-    deviceFrame: (cmd, seq, payload) => encodeFrame({ version, key, seq, cmd, payload, direction: 'fromDevice', retcode: 0, header: true }),
+    encode: (cmd, seq, payload) => encodeFrame({ version, key, seq, cmd, payload, keyring }),
+    decode: (frame) => decodeFrame(frame, { version, key, keyring }),
+    deviceFrame: (cmd, seq, payload) => encodeFrame({ version, key, seq, cmd, payload, direction: 'fromDevice', retcode: 0, header: true, keyring }),
   }
 }

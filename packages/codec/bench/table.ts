@@ -12,7 +12,7 @@ export interface Row {
   operation: string
   payload: string
   ours: string
-  /** The same code with `nodeCryptoBackend` installed. */
+  /** The same code with its keyring on `nodeCryptoBackend`. */
   oursNative: string
   tuyapi: string
 }

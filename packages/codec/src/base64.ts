@@ -2,7 +2,7 @@
  * Standard base64 with `=` padding, bytes to ASCII bytes and back, for the 3.1 payload
  * scheme (PROTOCOL.md §6.1). No Buffer, no atob: the same code on every runtime.
  */
-import { allocBytes, DecryptError } from '@tuya/crypto'
+import { DecryptError } from '@tuya/crypto'
 import { ascii } from './bytes.ts'
 
 const ALPHABET = ascii('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')
@@ -12,7 +12,7 @@ for (let i = 0; i < ALPHABET.length; i++) VALUES[ALPHABET[i]!] = i
 
 /** Encodes bytes as base64, returning the ASCII bytes of the text. */
 export function base64Encode(data: Uint8Array): Uint8Array {
-  const out = allocBytes(Math.ceil(data.length / 3) * 4)
+  const out = new Uint8Array(Math.ceil(data.length / 3) * 4)
   let o = 0
   let i = 0
   for (; i + 3 <= data.length; i += 3) {
@@ -44,7 +44,7 @@ export function base64Decode(text: Uint8Array, start = 0, end = text.length): Ui
   if (n % 4 !== 0) throw new DecryptError(`3.1 payload is not base64 (length ${n} is not a multiple of 4): wrong version or damaged frame`)
   let pad = 0
   if (n > 0 && text[end - 1] === PAD) pad = text[end - 2] === PAD ? 2 : 1
-  const out = allocBytes((n / 4) * 3 - pad)
+  const out = new Uint8Array((n / 4) * 3 - pad)
   let o = 0
   for (let i = start; i < end; i += 4) {
     const last = i + 4 === end

@@ -8,7 +8,7 @@ import { DEFAULT_MAX_FRAME_BYTES } from './constants.ts'
 import { BadPrefixError, FrameTooLargeError, MalformedLengthError, TruncatedFrameError } from './errors.ts'
 import { readFrameHeader } from './header.ts'
 import { bytesToText, looksLikeJson, parseJson } from './json.ts'
-import { resolveKey } from './keys.ts'
+import { checkKeyring, withFrameKey } from './keys.ts'
 import { protocolFor } from './protocols.ts'
 import type { DecodedFrame, DecodeFrameOptions, Direction, FrameFormat, FrameHeader, ProtocolVersion } from './types.ts'
 import { checkDirection, checkMaxFrameBytes, checkOptions } from './validate.ts'
@@ -39,8 +39,7 @@ export function decodeFrame(bytes: Uint8Array | string, options: DecodeFrameOpti
   const proto = protocolFor(options.version, 'options.version')
   const direction = checkDirection(options.direction, 'fromDevice')
   const maxFrameBytes = checkMaxFrameBytes(options.maxFrameBytes, DEFAULT_MAX_FRAME_BYTES)
-  const key = resolveKey(options.key, 'options.key')
-
+  const keyring = checkKeyring(options.keyring, 'options.keyring')
   const head = readFrameHeader(data, HEADER)
   const { format, seq, cmd, length, byteLength } = head
   if (format !== proto.frame.format) {
@@ -54,28 +53,30 @@ export function decodeFrame(bytes: Uint8Array | string, options: DecodeFrameOpti
     throw new MalformedLengthError(`got ${data.length} bytes but the length field describes a ${byteLength}-byte frame; pass exactly one frame (Deframer splits streams)`)
   }
 
-  // Both layers answer in shared objects (no result object per frame): read them at once,
-  // then let go of this frame's arrays so the shared objects do not keep them alive.
-  const opened = proto.frame.decode(data, direction === 'fromDevice', key)
-  const { retcode, iv } = opened
-  const isHandshake = proto.handshakeCmds.has(cmd)
-  const inner = proto.payload.open(opened.buf, opened.start, opened.end, key, isHandshake)
-  const { payload, header, isEncrypted } = inner
-  opened.buf = inner.payload = NO_BYTES
-  opened.iv = inner.header = undefined
+  return withFrameKey(options.key, keyring, 'options.key', (key) => {
+    // Both layers answer in shared objects (no result object per frame): read them at once,
+    // then let go of this frame's arrays so the shared objects do not keep them alive.
+    const opened = proto.frame.decode(data, direction === 'fromDevice', key)
+    const { retcode, iv } = opened
+    const isHandshake = proto.handshakeCmds.has(cmd)
+    const inner = proto.payload.open(opened.buf, opened.start, opened.end, key, isHandshake)
+    const { payload, header, isEncrypted } = inner
+    opened.buf = inner.payload = NO_BYTES
+    opened.iv = inner.header = undefined
 
-  const frame = new (DecodedFrameObject as unknown as FrameConstructor)(format, seq, cmd, length, byteLength, proto.version, direction, commandName(cmd), isEncrypted, payload)
-  if (retcode !== undefined) frame.retcode = retcode
-  if (header !== undefined) frame.header = header
-  if (iv !== undefined) frame.iv = iv
-  if (!isHandshake && payload.length > 0) {
-    const text = bytesToText(payload)
-    if (text !== undefined) {
-      frame.text = text
-      if (looksLikeJson(text)) frame.json = parseJson(text)
+    const frame = new (DecodedFrameObject as unknown as FrameConstructor)(format, seq, cmd, length, byteLength, proto.version, direction, commandName(cmd), isEncrypted, payload)
+    if (retcode !== undefined) frame.retcode = retcode
+    if (header !== undefined) frame.header = header
+    if (iv !== undefined) frame.iv = iv
+    if (!isHandshake && payload.length > 0) {
+      const text = bytesToText(payload)
+      if (text !== undefined) {
+        frame.text = text
+        if (looksLikeJson(text)) frame.json = parseJson(text)
+      }
     }
-  }
-  return frame
+    return frame
+  })
 }
 
 // decodeFrame's header, filled by readFrameHeader instead of a new object per frame.

@@ -4,7 +4,7 @@
  * integrity and decryption happen in decodeFrame, because the key can change between two
  * frames of one read (right after a 3.4/3.5 handshake).
  */
-import { allocBytes, assertBytes } from '@tuya/crypto'
+import { assertBytes } from '@tuya/crypto'
 import { readU32 } from './bytes.ts'
 import { DEFAULT_MAX_FRAME_BYTES, HEADER_55AA_BYTES, HEADER_6699_BYTES, SUFFIX_BYTES } from './constants.ts'
 import { BadPrefixError, FrameTooLargeError, MalformedLengthError, type FrameError } from './errors.ts'
@@ -141,9 +141,9 @@ export class Deframer {
         continue
       }
       if (to - at < total) return at
-      // A pooled copy (allocBytes): slice() would allocate a fresh typed array per frame. A
-      // chunk that is exactly one frame (the usual read) is copied without a view of it.
-      const frame = allocBytes(total)
+      // A copy with its own ArrayBuffer, so no frame shares memory with another; a chunk
+      // that is exactly one frame (the usual read) is copied without a view of it.
+      const frame = new Uint8Array(total)
       frame.set(at === 0 && total === b.length ? b : b.subarray(at, at + total))
       if (this.#frames === undefined) this.#frames = [frame]
       else this.#frames.push(frame)

@@ -6,7 +6,7 @@ import { hasVersionPrefix, plainBytes } from './bytes.ts'
 import { NO_VERSION_HEADER_CMDS } from './commands.ts'
 import { IV_BYTES, VERSION_HEADER_BYTES } from './constants.ts'
 import { serializeJson } from './json.ts'
-import { resolveKey } from './keys.ts'
+import { checkKeyring, withFrameKey } from './keys.ts'
 import { EMPTY, type Body } from './payload.ts'
 import { protocolFor, type Protocol } from './protocols.ts'
 import type { Direction, EncodeFrameOptions } from './types.ts'
@@ -37,24 +37,26 @@ export function encodeFrame(options: EncodeFrameOptions): Uint8Array {
   if (direction === 'fromDevice') retcode = options.retcode === undefined ? 0 : checkU32(options.retcode, 'options.retcode')
   else if (options.retcode !== undefined) throw new TypeError("options.retcode is only sent by devices: use direction: 'fromDevice'")
   if (options.encrypt !== undefined && typeof options.encrypt !== 'boolean') throw new TypeError('options.encrypt must be a boolean')
-  const key = resolveKey(options.key, 'options.key')
-  const payload = payloadBody(options.payload)
-  const header = chooseHeader(proto, direction, cmd, options.header)
-  // A shared result object: read it before anything else runs, then let go of its arrays.
-  const sealed = proto.payload.seal(cmd, direction, payload, header, key, options.encrypt)
-  const { head, body } = sealed
-  sealed.head = undefined
-  sealed.body = EMPTY
-  let iv: Uint8Array | undefined
-  if (proto.frame.hasIv) {
-    if (options.iv !== undefined) {
-      assertBytes(options.iv, 'options.iv', IV_BYTES)
-      iv = options.iv
-    } else {
-      iv = options.random === undefined ? pooledIv() : randomBytes(IV_BYTES, options.random)
+  const keyring = checkKeyring(options.keyring, 'options.keyring')
+  return withFrameKey(options.key, keyring, 'options.key', (key) => {
+    const payload = payloadBody(options.payload)
+    const header = chooseHeader(proto, direction, cmd, options.header)
+    // A shared result object: read it before anything else runs, then let go of its arrays.
+    const sealed = proto.payload.seal(cmd, direction, payload, header, key, options.encrypt)
+    const { head, body } = sealed
+    sealed.head = undefined
+    sealed.body = EMPTY
+    let iv: Uint8Array | undefined
+    if (proto.frame.hasIv) {
+      if (options.iv !== undefined) {
+        assertBytes(options.iv, 'options.iv', IV_BYTES)
+        iv = options.iv
+      } else {
+        iv = options.random === undefined ? pooledIv() : randomBytes(IV_BYTES, options.random)
+      }
     }
-  }
-  return proto.frame.encode(seq, cmd, retcode, head, body, key, iv)
+    return proto.frame.encode(seq, cmd, retcode, head, body, key, iv)
+  })
 }
 
 // IVs are public (they travel in clear), so the default source can be drawn in bulk:

@@ -2,7 +2,7 @@
  * The 55AA frame (PROTOCOL.md §3.1): header, optional clear retcode, body, CRC32 or
  * HMAC-SHA256 trailer over everything before it, suffix.
  */
-import { allocBytes, crc32 } from '@tuya/crypto'
+import { crc32, type CipherKey } from '@tuya/crypto'
 import { readU32, writeU32 } from './bytes.ts'
 import { CRC_BYTES, HEADER_55AA_BYTES, HMAC_BYTES, PREFIX_55AA, RETCODE_BYTES, SUFFIX_55AA, SUFFIX_BYTES } from './constants.ts'
 import { BadSuffixError, CrcMismatchError, HmacMismatchError } from './errors.ts'
@@ -29,14 +29,14 @@ export function encode55aa(
   head: Uint8Array | undefined,
   body: Body,
   trailer: Trailer55aa,
-  macKey: Uint8Array | undefined,
+  macKey: CipherKey | undefined,
 ): Uint8Array {
   const bytes = typeof body === 'string' ? textToBytes(body) : body
   const t = trailerBytes(trailer)
   const headBytes = head === undefined ? 0 : head.length
   const rc = retcode === undefined ? 0 : RETCODE_BYTES
   const total = HEADER_55AA_BYTES + rc + headBytes + bytes.length + t + SUFFIX_BYTES
-  const out = allocBytes(total)
+  const out = new Uint8Array(total)
   writeU32(out, 0, PREFIX_55AA)
   writeU32(out, 4, seq)
   writeU32(out, 8, cmd)
@@ -63,7 +63,7 @@ export function encode55aa(
  * @returns the retcode (device frames; undefined otherwise); the body is
  *   `bytes[bodyStart(hasRetcode) : bodyEnd(bytes.length, trailer)]`
  */
-export function decode55aa(bytes: Uint8Array, hasRetcode: boolean, trailer: Trailer55aa, macKey: Uint8Array | undefined): number | undefined {
+export function decode55aa(bytes: Uint8Array, hasRetcode: boolean, trailer: Trailer55aa, macKey: CipherKey | undefined): number | undefined {
   const end = bytes.length
   if (readU32(bytes, end - SUFFIX_BYTES) !== SUFFIX_55AA) throw new BadSuffixError('55AA frame does not end with 0000AA55; drop it (framing error)')
   const covered = bodyEnd(end, trailer)

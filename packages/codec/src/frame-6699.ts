@@ -3,11 +3,11 @@
  * The AAD is the header without its prefix (bytes 4..18), so the length field is final
  * before encrypting; device frames carry their retcode inside the plaintext.
  */
-import { allocBytes } from '@tuya/crypto'
+import type { CipherKey } from '@tuya/crypto'
 import { readU32, writeU32 } from './bytes.ts'
 import { HEADER_6699_BYTES, IV_BYTES, PREFIX_6699, RETCODE_BYTES, SUFFIX_6699, SUFFIX_BYTES, TAG_BYTES } from './constants.ts'
 import { BadSuffixError } from './errors.ts'
-import { gcmOpen, gcmSealInto } from './gcm.ts'
+import { gcmOpen, gcmSealInPlace } from './gcm.ts'
 import { encodeAsciiInto, textToBytes } from './json.ts'
 import type { OpenedFrame } from './frame-layers.ts'
 import type { Body } from './payload.ts'
@@ -18,9 +18,12 @@ import type { Body } from './payload.ts'
 const AAD_BYTES = HEADER_6699_BYTES - 4
 const aad = new Uint8Array(AAD_BYTES)
 
+/** Where the plaintext (and so the ciphertext) starts in a 6699 frame. */
+const PLAIN_AT = HEADER_6699_BYTES + IV_BYTES
+
 /**
- * Builds a 6699 frame: plaintext = [u32 retcode] || [head] || body, encrypted under `key` and
- * `iv` into the frame, AAD = frame bytes 4..18.
+ * Builds a 6699 frame: plaintext = [u32 retcode] || [head] || body, written where its
+ * ciphertext goes and encrypted there under `key` and `iv`, AAD = frame bytes 4..18.
  */
 export function encode6699(
   seq: number,
@@ -28,42 +31,39 @@ export function encode6699(
   retcode: number | undefined,
   head: Uint8Array | undefined,
   body: Body,
-  key: Uint8Array,
+  key: CipherKey,
   iv: Uint8Array,
 ): Uint8Array {
-  const plain = plaintext(retcode, head, body)
-  const length = IV_BYTES + plain.length + TAG_BYTES
-  const out = allocBytes(HEADER_6699_BYTES + length + SUFFIX_BYTES)
+  const at = PLAIN_AT + (retcode === undefined ? 0 : RETCODE_BYTES) + (head === undefined ? 0 : head.length)
+  let bytes = typeof body === 'string' ? undefined : body
+  let out = frameFor(at - PLAIN_AT + body.length)
+  // Assume ASCII (one byte per character), as JSON nearly always is; else encode and start
+  // over. encodeAsciiInto uses the bytes before `at` as scratch: everything there is written after.
+  if (typeof body === 'string' && !encodeAsciiInto(body, out, at)) {
+    bytes = textToBytes(body)
+    out = frameFor(at - PLAIN_AT + bytes.length)
+  }
+  if (bytes !== undefined) out.set(bytes, at)
+  const length = out.length - HEADER_6699_BYTES - SUFFIX_BYTES
   writeU32(out, 0, PREFIX_6699)
   // bytes 4..5: reserved, 0 (official firmware: a 4-bit frame-version field, always 0)
+  out[4] = 0
+  out[5] = 0
   writeU32(out, 6, seq)
   writeU32(out, 10, cmd)
   writeU32(out, 14, length)
   out.set(iv, HEADER_6699_BYTES)
+  if (retcode !== undefined) writeU32(out, PLAIN_AT, retcode)
+  if (head !== undefined) out.set(head, at - head.length)
   for (let i = 0; i < AAD_BYTES; i++) aad[i] = out[4 + i]!
-  gcmSealInto(key, iv, aad, plain, out, HEADER_6699_BYTES + IV_BYTES)
+  gcmSealInPlace(key, iv, aad, out, PLAIN_AT, out.length - PLAIN_AT - TAG_BYTES - SUFFIX_BYTES)
   writeU32(out, out.length - SUFFIX_BYTES, SUFFIX_6699)
   return out
 }
 
-/** [u32 retcode] || [head] || body in one array; `body` itself when it is all of it. */
-function plaintext(retcode: number | undefined, head: Uint8Array | undefined, body: Body): Uint8Array {
-  const at = (retcode === undefined ? 0 : RETCODE_BYTES) + (head === undefined ? 0 : head.length)
-  let plain: Uint8Array | undefined
-  if (typeof body === 'string') {
-    if (at === 0) return textToBytes(body)
-    // Assume ASCII (one byte per character), as JSON nearly always is.
-    plain = allocBytes(at + body.length)
-    if (!encodeAsciiInto(body, plain, at)) plain = undefined
-  } else if (at === 0) return body
-  if (plain === undefined) {
-    const bytes = typeof body === 'string' ? textToBytes(body) : body
-    plain = allocBytes(at + bytes.length)
-    plain.set(bytes, at)
-  }
-  if (retcode !== undefined) writeU32(plain, 0, retcode)
-  if (head !== undefined) plain.set(head, at - head.length)
-  return plain
+/** A zeroed array for a frame with `plainLength` bytes of plaintext. */
+function frameFor(plainLength: number): Uint8Array {
+  return new Uint8Array(PLAIN_AT + plainLength + TAG_BYTES + SUFFIX_BYTES)
 }
 
 /**
@@ -71,7 +71,7 @@ function plaintext(retcode: number | undefined, head: Uint8Array | undefined, bo
  * retcode (device frames), IV, and the plaintext after the retcode as `buf[start:end]`.
  * @throws BadSuffixError, AuthenticationError (tag)
  */
-export function decode6699(bytes: Uint8Array, hasRetcode: boolean, key: Uint8Array, into: OpenedFrame): OpenedFrame {
+export function decode6699(bytes: Uint8Array, hasRetcode: boolean, key: CipherKey, into: OpenedFrame): OpenedFrame {
   const end = bytes.length
   if (readU32(bytes, end - SUFFIX_BYTES) !== SUFFIX_6699) throw new BadSuffixError('6699 frame does not end with 00009966; drop it (framing error)')
   // The IV is handed out (DecodedFrame.iv), so it is a view; the AAD is only read.

@@ -3,10 +3,11 @@
  * HMAC-SHA256, and 6699 with AES-GCM. Each is one object, so the codec picks it from the
  * per-version table instead of branching on the version.
  */
+import type { CipherKey } from '@tuya/crypto'
 import { bodyEnd, bodyStart, decode55aa, encode55aa, type Trailer55aa } from './frame-55aa.ts'
 import { decode6699, encode6699 } from './frame-6699.ts'
 import { NO_BYTES } from './bytes.ts'
-import { needKey, type Body } from './payload.ts'
+import { needKey, type Body, type FrameKey } from './payload.ts'
 import type { FrameFormat } from './types.ts'
 
 /**
@@ -31,17 +32,17 @@ export interface FrameLayer {
   readonly isKeyed: boolean
   /** Each frame carries a 12-byte IV. */
   readonly hasIv: boolean
-  encode(seq: number, cmd: number, retcode: number | undefined, head: Uint8Array | undefined, body: Body, key: Uint8Array | undefined, iv: Uint8Array | undefined): Uint8Array
+  encode(seq: number, cmd: number, retcode: number | undefined, head: Uint8Array | undefined, body: Body, key: FrameKey | undefined, iv: Uint8Array | undefined): Uint8Array
   /**
    * `bytes` is exactly one frame whose length field was already checked.
    * @returns the shared result, valid until the next decode
    */
-  decode(bytes: Uint8Array, hasRetcode: boolean, key: Uint8Array | undefined): OpenedFrame
+  decode(bytes: Uint8Array, hasRetcode: boolean, key: FrameKey | undefined): OpenedFrame
 }
 
 const OPENED: OpenedFrame = { retcode: undefined, iv: undefined, buf: NO_BYTES, start: 0, end: 0 }
 
-function open55aa(bytes: Uint8Array, hasRetcode: boolean, trailer: Trailer55aa, macKey: Uint8Array | undefined): OpenedFrame {
+function open55aa(bytes: Uint8Array, hasRetcode: boolean, trailer: Trailer55aa, macKey: CipherKey | undefined): OpenedFrame {
   const retcode = decode55aa(bytes, hasRetcode, trailer, macKey)
   OPENED.retcode = retcode
   OPENED.iv = undefined
@@ -65,8 +66,8 @@ export const hmacFrames: FrameLayer = {
   format: '55aa',
   isKeyed: true,
   hasIv: false,
-  encode: (seq, cmd, retcode, head, body, key) => encode55aa(seq, cmd, retcode, head, body, 'hmac', needKey(key, 'compute the 3.4 HMAC trailer')),
-  decode: (bytes, hasRetcode, key) => open55aa(bytes, hasRetcode, 'hmac', needKey(key, 'verify the 3.4 HMAC trailer')),
+  encode: (seq, cmd, retcode, head, body, key) => encode55aa(seq, cmd, retcode, head, body, 'hmac', needKey(key, 'compute the 3.4 HMAC trailer').cipher),
+  decode: (bytes, hasRetcode, key) => open55aa(bytes, hasRetcode, 'hmac', needKey(key, 'verify the 3.4 HMAC trailer').cipher),
 }
 
 /** 6699 frames sealed with AES-GCM (3.5). */
@@ -74,6 +75,6 @@ export const gcmFrames: FrameLayer = {
   format: '6699',
   isKeyed: true,
   hasIv: true,
-  encode: (seq, cmd, retcode, head, body, key, iv) => encode6699(seq, cmd, retcode, head, body, needKey(key, 'encrypt a 3.5 frame'), iv!),
-  decode: (bytes, hasRetcode, key) => decode6699(bytes, hasRetcode, needKey(key, 'decrypt a 3.5 frame'), OPENED),
+  encode: (seq, cmd, retcode, head, body, key, iv) => encode6699(seq, cmd, retcode, head, body, needKey(key, 'encrypt a 3.5 frame').cipher, iv!),
+  decode: (bytes, hasRetcode, key) => decode6699(bytes, hasRetcode, needKey(key, 'decrypt a 3.5 frame').cipher, OPENED),
 }

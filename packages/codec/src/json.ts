@@ -3,7 +3,6 @@
  * emits no whitespace), never by deleting spaces from the text, which would also change
  * string values (PROTOCOL.md §8.1, pitfall 18). Replies are parsed strictly.
  */
-import { allocBytes } from '@tuya/crypto'
 import { DEFAULT_MAX_FRAME_BYTES } from './constants.ts'
 import { NotJsonError } from './errors.ts'
 
@@ -36,12 +35,13 @@ const scratch = new Uint8Array(3 * DEFAULT_MAX_FRAME_BYTES)
 
 /** UTF-8 bytes of a string. */
 export function textToBytes(text: string): Uint8Array {
-  const out = allocBytes(text.length)
+  const out = new Uint8Array(text.length)
   if (encodeAsciiInto(text, out, 0)) return out
   if (3 * text.length > scratch.length) return encoder.encode(text)
   const { written } = encoder.encodeInto(text, scratch)
-  const exact = allocBytes(written)
+  const exact = new Uint8Array(written)
   exact.set(scratch.subarray(0, written))
+  scratch.fill(0, 0, written) // the module keeps no payload text
   return exact
 }
 

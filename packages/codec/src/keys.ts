@@ -1,11 +1,12 @@
 /**
  * Key handling: local keys are 16 ASCII characters used as bytes (never hex-decoded,
- * PROTOCOL.md §2), session keys and the udpkey are 16 raw bytes. String conversions are
- * cached because one peer uses one key for many frames (and @tuya/crypto caches everything
- * it derives from a key array: AES round keys, GHASH tables, HMAC pads).
+ * PROTOCOL.md §2), session keys and the udpkey are 16 raw bytes. Each encode or decode
+ * imports its key into the caller's keyring (which keeps the imported key for the next
+ * frame) or, without one, into a keyring of its own that is wiped when the call returns.
  */
-import { isBytes } from '@tuya/crypto'
+import { createKeyring, isBytes, type Keyring } from '@tuya/crypto'
 import { plainBytes } from './bytes.ts'
+import type { FrameKey } from './payload.ts'
 import type { KeyInput, ProtocolVersion } from './types.ts'
 import { isProtocolVersion } from './constants.ts'
 
@@ -38,20 +39,34 @@ export function toKeyBytes(key: KeyInput, name = 'key'): Uint8Array {
   return plainBytes(key)
 }
 
-const stringKeys = new Map<string, Uint8Array>()
-const MAX_CACHED_STRING_KEYS = 256
-
-/** Like {@link toKeyBytes}, with string conversions cached; `undefined` passes through. */
-export function resolveKey(key: KeyInput | undefined, name = 'key'): Uint8Array | undefined {
-  if (key === undefined) return undefined
-  if (typeof key !== 'string') return toKeyBytes(key, name)
-  let bytes = stringKeys.get(key)
-  if (bytes === undefined) {
-    bytes = toKeyBytes(key, name)
-    if (stringKeys.size >= MAX_CACHED_STRING_KEYS) stringKeys.clear()
-    stringKeys.set(key, bytes)
+/**
+ * Checks the `keyring` option.
+ * @throws TypeError when it is not a Keyring
+ */
+export function checkKeyring(keyring: unknown, name: string): Keyring | undefined {
+  if (keyring === undefined) return undefined
+  const k = keyring as Keyring | null
+  if (typeof k !== 'object' || k === null || typeof k.key !== 'function' || typeof k.clear !== 'function') {
+    throw new TypeError(`${name} must be a Keyring from createKeyring() (@tuya/crypto), or left out`)
   }
-  return bytes
+  return k
+}
+
+/**
+ * Runs `fn` with the frame key of `key` (undefined when there is none): imported into
+ * `keyring`, or into a one-call keyring wiped afterwards; a string key's bytes are wiped too.
+ * @throws TypeError or RangeError for a bad key (before `fn` runs)
+ */
+export function withFrameKey<T>(key: KeyInput | undefined, keyring: Keyring | undefined, name: string, fn: (key: FrameKey | undefined) => T): T {
+  if (key === undefined) return fn(undefined)
+  const bytes = toKeyBytes(key, name)
+  const ring = keyring ?? createKeyring({ maxKeys: 1 })
+  try {
+    return fn({ bytes, cipher: ring.key(bytes) })
+  } finally {
+    if (keyring === undefined) ring.clear()
+    if (typeof key === 'string') bytes.fill(0)
+  }
 }
 
 /**

@@ -19,7 +19,7 @@ export const payloadV33: PayloadCodec = {
       return sealed(undefined, payload)
     }
     if (payload.length === 0 && header === undefined) return sealed(undefined, NO_BYTES)
-    return sealed(header, ecbSeal(needKey(key, 'encrypt a 3.2/3.3 payload'), undefined, payload))
+    return sealed(header, ecbSeal(needKey(key, 'encrypt a 3.2/3.3 payload').cipher, undefined, payload))
   },
   open(buf, start, end, key) {
     const n = end - start
@@ -36,7 +36,7 @@ export const payloadV33: PayloadCodec = {
       header = buf.subarray(start, start + VERSION_HEADER_BYTES)
       ctStart += VERSION_HEADER_BYTES
     }
-    const payload = aesEcbDecrypt(needKey(key, 'decrypt a 3.2/3.3 payload'), view(buf, ctStart, end))
+    const payload = aesEcbDecrypt(needKey(key, 'decrypt a 3.2/3.3 payload').cipher, view(buf, ctStart, end))
     return opened(payload, header, true)
   },
 }

@@ -13,12 +13,12 @@ export const payloadV34: PayloadCodec = {
   seal(_cmd, _direction, payload, header, key, encrypt) {
     if (encrypt === false) throw new RangeError('encrypt: false is not possible on 3.4: every non-empty payload is encrypted')
     if (payload.length === 0 && header === undefined) return sealed(undefined, NO_BYTES)
-    return sealed(undefined, ecbSeal(needKey(key, 'encrypt a 3.4 payload'), header, payload))
+    return sealed(undefined, ecbSeal(needKey(key, 'encrypt a 3.4 payload').cipher, header, payload))
   },
   open(buf, start, end, key, isHandshake) {
     // Pitfall 7: never decrypt a zero-length body.
     if (start === end) return opened(NO_BYTES, undefined, false)
-    const plain = aesEcbDecrypt(needKey(key, 'decrypt a 3.4 payload'), view(buf, start, end))
+    const plain = aesEcbDecrypt(needKey(key, 'decrypt a 3.4 payload').cipher, view(buf, start, end))
     if (isHandshake) return opened(plain, undefined, true)
     return splitHeader(plain, 0, plain.length, true)
   },

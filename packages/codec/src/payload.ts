@@ -6,9 +6,19 @@
  * fresh one per frame: encodeFrame and decodeFrame read it at once, before anything else can
  * run, and it never reaches a caller.
  */
+import type { CipherKey } from '@tuya/crypto'
 import { hasVersionPrefixAt, NO_BYTES, view } from './bytes.ts'
 import { VERSION_HEADER_BYTES } from './constants.ts'
 import type { Direction } from './types.ts'
+
+/**
+ * The key of one encode or decode: its bytes (3.1 signatures hash them) and the same key
+ * imported into the caller's keyring (or a one-call import), which does the cryptography.
+ */
+export interface FrameKey {
+  readonly bytes: Uint8Array
+  readonly cipher: CipherKey
+}
 
 /** An application payload on its way out: bytes, or text still to be encoded as UTF-8. */
 export type Body = Uint8Array | string
@@ -36,14 +46,14 @@ export interface PayloadCodec {
    * @param encrypt - the caller's override of the version's encryption rule
    * @returns the shared {@link Sealed} result, valid until the next seal
    */
-  seal(cmd: number, direction: Direction, payload: Body, header: Uint8Array | undefined, key: Uint8Array | undefined, encrypt: boolean | undefined): Sealed
+  seal(cmd: number, direction: Direction, payload: Body, header: Uint8Array | undefined, key: FrameKey | undefined, encrypt: boolean | undefined): Sealed
   /**
    * @param buf - holds the payload layer in `buf[start:end]` (55AA: the body after the
    *   retcode; 6699: the plaintext after the retcode)
    * @param isHandshake - 3.4/3.5 cmd 3/4/5: return the decrypted bytes raw, never header-stripped
    * @returns the shared {@link Opened} result, valid until the next open
    */
-  open(buf: Uint8Array, start: number, end: number, key: Uint8Array | undefined, isHandshake: boolean): Opened
+  open(buf: Uint8Array, start: number, end: number, key: FrameKey | undefined, isHandshake: boolean): Opened
 }
 
 /** A shared empty payload (never handed to callers to mutate: only read). */
@@ -76,7 +86,7 @@ export function splitHeader(p: Uint8Array, start: number, end: number, isEncrypt
 }
 
 /** Throws the TypeError for a key that the operation needs but the caller did not pass. */
-export function needKey(key: Uint8Array | undefined, what: string): Uint8Array {
+export function needKey(key: FrameKey | undefined, what: string): FrameKey {
   if (key === undefined) throw new TypeError(`key is required to ${what}: pass the local key (or the session key after a 3.4/3.5 handshake)`)
   return key
 }

@@ -2,7 +2,7 @@
  * Public types of `@tuya/codec`. This file is the contract the other packages
  * (`@tuya/session`, `@tuya/mock`, `@tuya/client`, the CLI) are written against.
  */
-import type { RandomSource } from '@tuya/crypto'
+import type { Keyring, RandomSource } from '@tuya/crypto'
 import type { DeviceError } from './device-errors.ts'
 
 /** A Tuya LAN protocol version. */
@@ -69,6 +69,13 @@ export interface DecodeFrameOptions {
   direction?: Direction
   /** Reject frames larger than this (default {@link DEFAULT_MAX_FRAME_BYTES}). */
   maxFrameBytes?: number
+  /**
+   * Where the key is imported, and so which backend decrypts: the keyring of whoever owns
+   * the key (a connection, a session), which keeps the imported key for the next frame.
+   * Default: the noble backend, with the key imported for this call and wiped after it
+   * (correct, but every frame pays the key setup: pass a keyring for a stream of frames).
+   */
+  keyring?: Keyring
 }
 
 /** JSON-serialisable payload, serialised compactly (no whitespace). */
@@ -105,6 +112,8 @@ export interface EncodeFrameOptions {
   iv?: Uint8Array
   /** Source of IVs; default `crypto.getRandomValues`. */
   random?: RandomSource
+  /** Where the key is imported, and so which backend encrypts: see {@link DecodeFrameOptions.keyring}. */
+  keyring?: Keyring
 }
 
 /** A DP value as devices report it. */

@@ -1,12 +1,12 @@
 /**
  * The allocation-saving paths behave exactly like the plain ones: text payloads encoded in
  * place (ASCII fast path, any other text through the slow path), shared result objects,
- * the per-key HMAC memo, `readFrameHeader(bytes, into)`, frames as plain objects, the
+ * keys held in a caller's keyring, `readFrameHeader(bytes, into)`, frames as plain objects, the
  * shared empty payload, and the Deframer's frame list.
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { getCryptoBackend, nobleBackend, setCryptoBackend, type CryptoBackend } from '@tuya/crypto'
+import { createKeyring, nobleBackend, type CryptoBackend } from '@tuya/crypto'
 import { nodeCryptoBackend } from '@tuya/crypto/node'
 import fc from 'fast-check'
 import {
@@ -139,54 +139,79 @@ describe('shared and reused objects never leak between calls', () => {
   })
 })
 
-describe('HMAC (3.4) keyed once per key', () => {
-  it('a key array changed in place, or a swapped backend, is noticed', () => {
+describe('keys held in a keyring', () => {
+  it('a keyring imports a key once for all its frames; a key array changed in place gets its own import', () => {
+    let imports = 0
+    const counting: CryptoBackend = { name: 'counting', importKey: (k) => (imports++, nobleBackend.importKey(k)) }
+    const keyring = createKeyring({ backend: counting })
     const key = KEY.slice()
-    const frame = () => encodeFrame({ version: '3.4', key, seq: 1, cmd: 10, payload: '{}' })
+    const frame = () => encodeFrame({ version: '3.4', key, seq: 1, cmd: 10, payload: '{}', keyring })
     const before = hex(frame())
+    assert.equal(hex(frame()), before)
+    decodeFrame(frame(), { version: '3.4', key, direction: 'toDevice', keyring })
+    assert.equal(imports, 1, 'imported once, then reused by encode and decode')
+    assert.equal(before, hex(encodeFrame({ version: '3.4', key, seq: 1, cmd: 10, payload: '{}' })), 'the same bytes as a one-call import')
     key[0] ^= 1
     const changed = hex(frame())
     assert.notEqual(changed, before)
     assert.equal(changed, hex(encodeFrame({ version: '3.4', key: key.slice(), seq: 1, cmd: 10, payload: '{}' })))
-    key[0] ^= 1
-    let keyings = 0
-    const counting: CryptoBackend = { ...nobleBackend, name: 'counting', hmacSha256: (k) => (keyings++, nobleBackend.hmacSha256(k)) }
-    const previous = setCryptoBackend(counting)
-    try {
-      assert.equal(hex(frame()), before)
-      assert.equal(hex(frame()), before)
-      assert.equal(keyings, 1, 'keyed once for the new backend, then reused')
-      decodeFrame(frame(), { version: '3.4', key, direction: 'toDevice' })
-      assert.equal(keyings, 1)
-    } finally {
-      setCryptoBackend(previous)
-    }
-    assert.equal(getCryptoBackend(), previous)
-    assert.equal(hex(frame()), before)
+    assert.equal(imports, 2)
+  })
+  it('clear() destroys what a keyring imported; the caller key is left alone', () => {
+    const destroyed: string[] = []
+    const key = KEY.slice()
+    const frame = encodeFrame({ version: '3.5', key, seq: 1, cmd: 10, payload: '{}', iv: IV })
+    const keyring = createKeyring({ backend: { name: 'watching', importKey: (k) => ({ ...bindKey(nobleBackend.importKey(k), () => destroyed.push('x')) }) } })
+    assert.equal(hex(encodeFrame({ version: '3.5', key, seq: 1, cmd: 10, payload: '{}', iv: IV, keyring })), hex(frame))
+    keyring.clear()
+    assert.deepEqual(destroyed, ['x'])
+    assert.deepEqual(key, KEY, 'the caller key is left alone')
+  })
+  it('rejects a keyring option that is not a keyring', () => {
+    assert.throws(() => encodeFrame({ version: '3.3', key: KEY, seq: 1, cmd: 10, keyring: {} as never }), /options.keyring must be a Keyring/)
+    assert.throws(() => decodeFrame(encodeFrame({ version: '3.3', key: KEY, seq: 1, cmd: 10 }), { version: '3.3', key: KEY, keyring: 5 as never }), TypeError)
   })
 })
 
 describe('crypto backends', () => {
-  it('the node:crypto backend gives the same frames (ECB blocks and HMAC go to the backend directly)', () => {
+  it('the node:crypto backend gives the same frames as noble, every version, through a keyring', () => {
     const texts = ['{}', `{"dps":{"1":"${'x'.repeat(3000)}"}}`, '{"a":"é€"}']
-    const frames = (): string[] =>
-      PROTOCOL_VERSIONS.flatMap((version) =>
+    const frames = (backend: CryptoBackend): string[] => {
+      const keyring = createKeyring({ backend })
+      return PROTOCOL_VERSIONS.flatMap((version) =>
         texts.flatMap((payload) => {
-          const request = encodeFrame({ version, key: KEY, seq: 1, cmd: 7, payload, iv: IV })
-          const reply = encodeFrame({ version, key: KEY, seq: 2, cmd: 8, payload, direction: 'fromDevice', header: version !== '3.1', iv: IV })
-          const decoded = decodeFrame(reply, { version, key: KEY })
+          const request = encodeFrame({ version, key: KEY, seq: 1, cmd: 7, payload, iv: IV, keyring })
+          const reply = encodeFrame({ version, key: KEY, seq: 2, cmd: 8, payload, direction: 'fromDevice', header: version !== '3.1', iv: IV, keyring })
+          const decoded = decodeFrame(reply, { version, key: KEY, keyring })
           return [hex(request), hex(reply), hex(decoded.payload)]
         }),
       )
-    const pure = frames()
-    const previous = setCryptoBackend(nodeCryptoBackend)
-    try {
-      assert.deepEqual(frames(), pure)
-    } finally {
-      setCryptoBackend(previous)
+    }
+    assert.deepEqual(frames(nodeCryptoBackend), frames(nobleBackend))
+  })
+  it('decoded payloads own their ArrayBuffer (no other frame is reachable through .buffer)', () => {
+    const keyring = createKeyring()
+    for (const version of PROTOCOL_VERSIONS) {
+      const reply = encodeFrame({ version, key: KEY, seq: 2, cmd: 8, payload: '{"dps":{"1":true}}', direction: 'fromDevice', header: version !== '3.1', iv: IV, keyring })
+      const { payload } = decodeFrame(reply, { version, key: KEY, keyring })
+      // 3.1 pushes are encrypted, other 3.1 payloads are views of the caller's own frame.
+      const owner = new Uint8Array(payload.buffer)
+      assert.ok(owner.length <= reply.length + 32, `${version}: ${owner.length} bytes behind a ${payload.length}-byte payload`)
     }
   })
 })
+
+/** `key` with `onDestroy` called before its destroy(). */
+function bindKey(key: ReturnType<CryptoBackend['importKey']>, onDestroy: () => void): ReturnType<CryptoBackend['importKey']> {
+  return {
+    ecbEncrypt: (b) => key.ecbEncrypt(b),
+    ecbDecrypt: (b) => key.ecbDecrypt(b),
+    gcmEncrypt: (iv, p, a) => key.gcmEncrypt(iv, p, a),
+    gcmDecrypt: (iv, x, a) => key.gcmDecrypt(iv, x, a),
+    hmacSha256: (m) => key.hmacSha256(m),
+    destroy: () => (onDestroy(), key.destroy()),
+  }
+}
 
 describe('readFrameHeader(bytes, into)', () => {
   it('fills and returns the given object', () => {

@@ -1,15 +1,15 @@
 /**
  * The two crypto backends primitive by primitive, at a CONTROL-sized (128 B) and a
- * STATUS-sized (1 KB) input, next to plain node:crypto calls made the way tuyapi makes
- * them (a new cipher context per frame). This is where the node backend's thresholds
- * (native from 256 bytes, GCM from 512) come from: below them the pure-JS code wins.
+ * STATUS-sized (1 KB) input, each on a key imported once (as a Keyring holds it), next to
+ * plain node:crypto calls made the way tuyapi makes them (a new cipher context per frame).
+ * The node backend's thresholds (where it hands small inputs to noble) come from here.
  *
  *   node --import tsx bench/backends.bench.ts   (also bun, deno run -A --no-check)
  */
 import { Buffer } from 'node:buffer'
 import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto'
 import { bench, do_not_optimize, group, run, summary } from 'mitata'
-import { nobleBackend, type CryptoBackend } from '../src/index.ts'
+import { nobleBackend, type CipherKey } from '../src/index.ts'
 import { nodeCryptoBackend } from '../src/node.ts'
 
 const key = Uint8Array.from({ length: 16 }, (_, i) => i * 17)
@@ -32,24 +32,25 @@ const oneShot = {
   hmac: (data: Uint8Array) => createHmac('sha256', key).update(data).digest(),
 }
 
-// Keyed once, as @tuya/codec does per key.
-const macs = new Map([nobleBackend, nodeCryptoBackend].map((b) => [b, b.hmacSha256(key)]))
+const keys: [string, CipherKey][] = [
+  ['noble', nobleBackend.importKey(key)],
+  ['node backend', nodeCryptoBackend.importKey(key)],
+]
 
 for (const size of [128, 1024]) {
   const data = Uint8Array.from({ length: size }, (_, i) => i)
-  const sealed = nobleBackend.gcmEncrypt(key, iv, data, aad)
-  const ops: [string, (b: CryptoBackend) => unknown, () => unknown][] = [
-    ['AES-ECB encrypt', (b) => b.ecbEncrypt(key, data.slice()), () => oneShot.ecbEncrypt(data)],
-    ['AES-ECB decrypt', (b) => b.ecbDecrypt(key, data), () => oneShot.ecbDecrypt(data)],
-    ['AES-GCM encrypt', (b) => b.gcmEncrypt(key, iv, data, aad), () => oneShot.gcmEncrypt(data)],
-    ['AES-GCM decrypt', (b) => b.gcmDecrypt(key, iv, sealed, aad), () => oneShot.gcmDecrypt(sealed)],
-    ['HMAC-SHA256', (b) => macs.get(b)!([data]), () => oneShot.hmac(data)],
+  const sealed = keys[0]![1].gcmEncrypt(iv, data, aad)
+  const ops: [string, (k: CipherKey) => unknown, () => unknown][] = [
+    ['AES-ECB encrypt', (k) => k.ecbEncrypt(data.slice()), () => oneShot.ecbEncrypt(data)],
+    ['AES-ECB decrypt', (k) => k.ecbDecrypt(data), () => oneShot.ecbDecrypt(data)],
+    ['AES-GCM encrypt', (k) => k.gcmEncrypt(iv, data, aad), () => oneShot.gcmEncrypt(data)],
+    ['AES-GCM decrypt', (k) => k.gcmDecrypt(iv, sealed, aad), () => oneShot.gcmDecrypt(sealed)],
+    ['HMAC-SHA256', (k) => k.hmacSha256(data), () => oneShot.hmac(data)],
   ]
-  for (const [name, viaBackend, raw] of ops) {
+  for (const [name, viaKey, raw] of ops) {
     group(`${name} ${size} B`, () => {
       summary(() => {
-        bench(`noble ${name} ${size}`, () => do_not_optimize(viaBackend(nobleBackend)))
-        bench(`node backend ${name} ${size}`, () => do_not_optimize(viaBackend(nodeCryptoBackend)))
+        for (const [label, k] of keys) bench(`${label} ${name} ${size}`, () => do_not_optimize(viaKey(k)))
         bench(`node:crypto one-shot ${name} ${size}`, () => do_not_optimize(raw()))
       })
     })

@@ -1,86 +1,70 @@
 /**
- * The swappable implementation behind AES-ECB, AES-GCM and HMAC-SHA256. The default is
- * pure JS (our AES rounds, GHASH and SHA-256); `@tuya/crypto/node` ships one on
- * node:crypto (OpenSSL) for servers that want native speed on large 3.4/3.5 frames.
- * Argument checks, padding and errors stay in the public functions, so every backend
- * behaves the same; a backend only moves bytes.
+ * What a crypto backend is: a factory of {@link CipherKey}s, one per key, each holding
+ * everything derived from its key (AES round keys, the GHASH key table, keyed HMAC states)
+ * for as long as its owner keeps it, and wiping it on `destroy()`. Argument checks, padding
+ * and errors stay in the public functions (aes.ts, hash.ts), so every backend behaves the
+ * same; a backend only moves bytes.
  */
-import { ecbDecrypt, ecbEncryptInPlace } from './aes-block.ts'
-import { gcmOpen, gcmSeal } from './gcm.ts'
-import { hmacPadsOf } from './key-material.ts'
-import { HMAC_PAD_WORDS, hmacWithPads } from './sha256.ts'
+import { NobleCipherKey } from './noble-key.ts'
 
 /**
- * The primitives a backend provides. Keys are 16 bytes (HMAC keys: any length), IVs 12
- * bytes, and every input is already validated. Outputs must be plain `Uint8Array`s that the
- * backend no longer uses (a Node `Buffer` is a Uint8Array; a backend may return one).
+ * One key imported into a backend. Inputs are already validated by the caller: AES keys
+ * are 16 bytes (a key of another length may only be used for HMAC), IVs 12 bytes, ECB
+ * inputs whole blocks. Outputs are fresh arrays with their own ArrayBuffer.
+ *
+ * A CipherKey is not safe to use from inside one of its own calls (it reuses scratch
+ * state between calls); JavaScript's single thread makes that the ordinary case.
  */
+export interface CipherKey {
+  /** AES-128-ECB of whole blocks; `blocks` is a fresh array the key may encrypt in place (and return). */
+  ecbEncrypt(blocks: Uint8Array): Uint8Array
+  /** AES-128-ECB decryption of whole blocks into a new array (`blocks` is the caller's: left alone). */
+  ecbDecrypt(blocks: Uint8Array): Uint8Array
+  /**
+   * AES-128-GCM with a 12-byte IV: `ciphertext || 16-byte tag`, in `into` when given (exactly
+   * 16 bytes longer than the plaintext; it may start at the plaintext itself, so a frame can
+   * be sealed in place), else in a new array.
+   */
+  gcmEncrypt(iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array | undefined, into?: Uint8Array): Uint8Array
+  /** AES-128-GCM: the plaintext, or `undefined` when the tag does not verify (nothing is decrypted then). */
+  gcmDecrypt(iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array | undefined): Uint8Array | undefined
+  /** HMAC-SHA256 of `message` under this key, 32 bytes. */
+  hmacSha256(message: Uint8Array): Uint8Array
+  /** Wipes what the key holds (as far as the backend can: see the README) and makes later calls throw. */
+  destroy(): void
+}
+
+/** A source of {@link CipherKey}s: {@link nobleBackend}, or `nodeCryptoBackend` from `@tuya/crypto/node`. */
 export interface CryptoBackend {
   /** Shown in benchmarks and errors. */
   readonly name: string
-  /** AES-128-ECB of whole blocks; `blocks` is a fresh array the backend may encrypt in place. */
-  ecbEncrypt(key: Uint8Array, blocks: Uint8Array): Uint8Array
-  /** AES-128-ECB decryption of whole blocks into a new array (`blocks` is the caller's: leave it alone). */
-  ecbDecrypt(key: Uint8Array, blocks: Uint8Array): Uint8Array
-  /** AES-128-GCM: `ciphertext || 16-byte tag`. */
-  gcmEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array | undefined): Uint8Array
-  /** AES-128-GCM: the plaintext, or `undefined` when the tag does not verify (release nothing then). */
-  gcmDecrypt(key: Uint8Array, iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array | undefined): Uint8Array | undefined
-  /** An HMAC-SHA256 keyed once, returning the 32-byte MAC of the concatenation of `parts`. */
-  hmacSha256(key: Uint8Array): (parts: readonly Uint8Array[]) => Uint8Array
+  /**
+   * Imports a key. The backend keeps its own copy: the caller may change or wipe `key` afterwards.
+   * @param key - 16 bytes for AES (and HMAC); any length for a key used only for HMAC
+   */
+  importKey(key: Uint8Array): CipherKey
 }
 
-/** The default backend: pure JS, no `node:` imports, runs everywhere. */
+/**
+ * The default backend: `@noble/ciphers` (AES, GHASH) and `@noble/hashes` (SHA-256, HMAC),
+ * pure JS, no `node:` imports, runs everywhere.
+ *
+ * @example
+ * const key = nobleBackend.importKey(sessionKey) // expands the key once, for every frame of a connection
+ * key.destroy() // when the connection closes
+ */
 export const nobleBackend: CryptoBackend = Object.freeze({
   name: 'noble',
-  ecbEncrypt: ecbEncryptInPlace,
-  ecbDecrypt,
-  gcmEncrypt: gcmSeal,
-  gcmDecrypt: gcmOpen,
-  hmacSha256(key: Uint8Array) {
-    const pads = hmacPadsOf(key)
-    const at = pads.length - HMAC_PAD_WORDS
-    return (parts: readonly Uint8Array[]) => hmacWithPads(pads, at, parts)
-  },
+  importKey: (key: Uint8Array): CipherKey => new NobleCipherKey(key),
 })
 
-const METHODS = ['ecbEncrypt', 'ecbDecrypt', 'gcmEncrypt', 'gcmDecrypt', 'hmacSha256'] as const
-
-let current: CryptoBackend = nobleBackend
-
 /**
- * Chooses the implementation of AES-ECB, AES-GCM and HMAC-SHA256 for this copy of
- * `@tuya/crypto` (and so for `@tuya/codec` and everything above it). Results are
- * byte-identical whatever the backend; only speed differs.
- *
- * @param next - a backend such as `nodeCryptoBackend` from `@tuya/crypto/node`, or
- *   `undefined` to go back to the pure-JS default
- * @returns the backend that was in use before
- * @throws TypeError when `next` lacks one of the methods
- * @example
- * import { setCryptoBackend } from '@tuya/crypto'
- * import { nodeCryptoBackend } from '@tuya/crypto/node'
- * setCryptoBackend(nodeCryptoBackend) // OpenSSL for AES and HMAC, on Node
+ * Checks that `value` is a backend.
+ * @throws TypeError naming `name` when it is not
  */
-export function setCryptoBackend(next: CryptoBackend | undefined): CryptoBackend {
-  const previous = current
-  if (next === undefined) {
-    current = nobleBackend
-    return previous
+export function assertBackend(value: unknown, name: string): asserts value is CryptoBackend {
+  const b = value as CryptoBackend | null
+  if (typeof b !== 'object' || b === null || typeof b.importKey !== 'function' || typeof b.name !== 'string') {
+    throw new TypeError(`${name} must be a CryptoBackend such as nobleBackend (from @tuya/crypto) or nodeCryptoBackend (from @tuya/crypto/node)`)
   }
-  if (typeof next !== 'object' || next === null) throw new TypeError('backend must be a CryptoBackend object or undefined')
-  for (const m of METHODS) {
-    if (typeof next[m] !== 'function') throw new TypeError(`backend.${m} must be a function`)
-  }
-  current = next
-  return previous
-}
-
-/**
- * The backend in use.
- *
- * @returns the current backend (`nobleBackend` unless {@link setCryptoBackend} chose another)
- */
-export function getCryptoBackend(): CryptoBackend {
-  return current
 }

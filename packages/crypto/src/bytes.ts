@@ -1,5 +1,4 @@
 /** Byte helpers shared by the `@tuya/*` packages: Uint8Array only, no Buffer. */
-import { allocBytes } from './alloc.ts'
 
 const HEX = '0123456789abcdef'
 const encoder = new TextEncoder()
@@ -89,7 +88,7 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
     assertBytes(p, 'part')
     total += p.length
   }
-  const out = allocBytes(total)
+  const out = new Uint8Array(total)
   let offset = 0
   for (const p of parts) {
     out.set(p, offset)

@@ -6,6 +6,7 @@
  * errors, the seq rules of §12.
  */
 import { Deframer, commandName, decodeFrame, encodeFrame, readFrameHeader, type DecodedFrame, type DecodeFrameOptions, type FrameHeader, type KeyInput } from '@tuya/codec'
+import { createKeyring, type Keyring } from '@tuya/crypto'
 import { createSession, type Session } from '@tuya/session'
 import { encodeDeviceFrame, type OutFrame } from './frames.ts'
 import { handleCommand, StatusReplyCache, type HandlerContext, type PushRequest, type Request } from './handlers.ts'
@@ -77,6 +78,8 @@ export class DeviceConnection {
   readonly #request: Request = { cmd: 0, seq: 0, json: undefined }
   readonly #localKeyOptions: DecodeFrameOptions
   #dataOptions: DecodeFrameOptions
+  /** This connection's imported keys (local key, session key, a fault's wrong key), wiped on close. */
+  readonly #keyring: Keyring
 
   /**
    * @param id - connection id (for events)
@@ -88,7 +91,8 @@ export class DeviceConnection {
     this.#handlerContext = { config: shared.config, store: shared.store, now: shared.config.now, statusReplies: new StatusReplyCache() }
     this.#nextSeq = shared.config.seqStart ?? (shared.config.profile.seqMode === 'counter' ? randomSeqStart(shared.config.random) : 0)
     const { version, localKey, maxFrameBytes } = shared.config
-    this.#localKeyOptions = { version, key: localKey, direction: 'toDevice', maxFrameBytes }
+    this.#keyring = createKeyring({ backend: shared.config.cryptoBackend, maxKeys: 3 })
+    this.#localKeyOptions = { version, key: localKey, direction: 'toDevice', maxFrameBytes, keyring: this.#keyring }
     this.#dataOptions = this.#localKeyOptions
     this.#deframer = new Deframer({
       maxFrameBytes: shared.config.maxFrameBytes,
@@ -108,9 +112,11 @@ export class DeviceConnection {
     return this.#isClosed
   }
 
-  /** Marks the connection closed; later input is ignored. */
+  /** Marks the connection closed (later input is ignored) and wipes its keys. */
   markClosed(): void {
     this.#isClosed = true
+    this.#keyring.clear()
+    this.#sessionKey?.fill(0)
   }
 
   /**
@@ -200,7 +206,7 @@ export class DeviceConnection {
     }
     if (!this.#checkSeq(header, out)) return
     out.push(TOUCH)
-    this.#session ??= createSession({ role: 'device', version: config.version as '3.4' | '3.5', localKey: config.localKey, random: config.random, firstSeq: this.#nextSeq })
+    this.#session ??= createSession({ role: 'device', version: config.version as '3.4' | '3.5', localKey: config.localKey, random: config.random, firstSeq: this.#nextSeq, cryptoBackend: config.cryptoBackend })
     try {
       const step = this.#session.receive(frame)
       for (const bytes of step.send) out.push(this.#emitHandshakeFrame(bytes))
@@ -229,8 +235,8 @@ export class DeviceConnection {
     const { wrongKey } = this.#shared.faults()
     if (wrongKey !== undefined) {
       // Re-seal the RESP under the wrong key: the client's authentication of it must fail.
-      const payload = decodeFrame(bytes, { version: config.version, key: config.localKey, direction: 'fromDevice' }).payload
-      bytes = encodeFrame({ version: config.version, key: wrongKey, direction: 'fromDevice', seq: head.seq, cmd: head.cmd, payload, retcode: 0, random: config.random })
+      const payload = decodeFrame(bytes, { version: config.version, key: config.localKey, direction: 'fromDevice', keyring: this.#keyring }).payload
+      bytes = encodeFrame({ version: config.version, key: wrongKey, direction: 'fromDevice', seq: head.seq, cmd: head.cmd, payload, retcode: 0, random: config.random, keyring: this.#keyring })
     }
     return { type: 'send', bytes, cmd: head.cmd, seq: head.seq }
   }
@@ -328,7 +334,7 @@ export class DeviceConnection {
       seq = frame.kind === 'reply' ? requestSeq : 0
     }
     const key: KeyInput = this.#shared.faults().wrongKey ?? this.#sessionKey ?? config.localKey
-    const bytes = encodeDeviceFrame(frame, config.profile, key, seq, serial, config.ivRandom)
+    const bytes = encodeDeviceFrame(frame, config.profile, key, seq, serial, config.ivRandom, this.#keyring)
     return { type: 'send', bytes, cmd: frame.cmd, seq }
   }
 

@@ -4,7 +4,7 @@
  * which header a push carries, the source-header serial.
  */
 import { encodeFrame, type EncodeFrameOptions, type KeyInput } from '@tuya/codec'
-import type { RandomSource } from '@tuya/crypto'
+import type { Keyring, RandomSource } from '@tuya/crypto'
 import type { VersionProfile } from './profiles.ts'
 
 /** A frame the device wants to send, before sequence numbering and encryption. */
@@ -53,7 +53,7 @@ function payloadText(payload: OutFrame['payload']): string {
 // encodeFrame reads its options (and copies the header into the frame) before it returns and
 // keeps neither, so one options object and one source header serve every frame: a device
 // answers each request with an encode, and two fresh objects per frame add up.
-const options: EncodeFrameOptions = { version: '3.3', key: undefined, direction: 'fromDevice', seq: 0, cmd: 0, payload: '', retcode: 0, header: false, encrypt: undefined, random: undefined }
+const options: EncodeFrameOptions = { version: '3.3', key: undefined, direction: 'fromDevice', seq: 0, cmd: 0, payload: '', retcode: 0, header: false, encrypt: undefined, random: undefined, keyring: undefined }
 const sourceScratch = new Uint8Array(15)
 
 /**
@@ -64,9 +64,10 @@ const sourceScratch = new Uint8Array(15)
  * @param seq - its sequence number
  * @param serial - the source-header serial (pushes only)
  * @param random - source of the 3.5 IV; undefined = the codec's default
+ * @param keyring - the connection's imported keys
  * @returns the complete frame bytes
  */
-export function encodeDeviceFrame(frame: OutFrame, profile: VersionProfile, key: KeyInput, seq: number, serial: number, random: RandomSource | undefined): Uint8Array {
+export function encodeDeviceFrame(frame: OutFrame, profile: VersionProfile, key: KeyInput, seq: number, serial: number, random: RandomSource | undefined, keyring: Keyring): Uint8Array {
   // The codec encodes the text as UTF-8 (empty text: an empty payload, an acknowledgement).
   const text = payloadText(frame.payload)
   const isEmpty = text.length === 0
@@ -84,5 +85,12 @@ export function encodeDeviceFrame(frame: OutFrame, profile: VersionProfile, key:
   // undefined: the codec's rule for the command
   options.encrypt = isClear ? false : profile.isV31 && !isEmpty ? true : undefined
   options.random = random
-  return encodeFrame(options)
+  options.keyring = keyring
+  try {
+    return encodeFrame(options)
+  } finally {
+    // The shared options object must not keep a connection's key or keyring alive.
+    options.key = undefined
+    options.keyring = undefined
+  }
 }

@@ -5,7 +5,7 @@
 import { PROFILES, type SeqCheck, type VersionProfile } from './profiles.ts'
 import { checkDps } from './state.ts'
 import type { BeaconOptions, ExtraConnectionPolicy, MockDeviceOptions, MockFaults, MockQuirks } from './types.ts'
-import { defaultRandom, randomBytes, type RandomSource } from '@tuya/crypto'
+import { defaultRandom, nobleBackend, randomBytes, type CryptoBackend, type RandomSource } from '@tuya/crypto'
 import type { Dps, ProtocolVersion } from '@tuya/codec'
 
 /** The default sub-device of `gateway: true` (the cid used by the shared vectors). */
@@ -45,6 +45,8 @@ export interface ResolvedConfig {
    * the codec's pooled default, which draws IVs in bulk instead of one getRandomValues call per frame.
    */
   readonly ivRandom: RandomSource | undefined
+  /** What each connection imports its keys into. */
+  readonly cryptoBackend: CryptoBackend
   /** Fixed first seq of the device counter on every connection; undefined = random per connection. */
   readonly seqStart: number | undefined
   readonly serialStart: number
@@ -208,7 +210,17 @@ export function resolveOptions(options: MockDeviceOptions = {}): ResolvedConfig 
     now,
     random,
     ivRandom: options.random,
+    cryptoBackend: backendOf(options.cryptoBackend),
     seqStart: options.seqStart === undefined ? undefined : integer(options.seqStart, 'seqStart', 1, 0x7fffffff),
     serialStart: integer(options.serialStart ?? randomUint31(random) % 0x10000, 'serialStart', 0, 0xffffffff),
   }
+}
+
+function backendOf(value: unknown): CryptoBackend {
+  if (value === undefined) return nobleBackend
+  const b = value as CryptoBackend | null
+  if (typeof b !== 'object' || b === null || typeof b.importKey !== 'function') {
+    throw new TypeError('cryptoBackend must be a CryptoBackend: nobleBackend from @tuya/crypto or nodeCryptoBackend from @tuya/crypto/node')
+  }
+  return b
 }

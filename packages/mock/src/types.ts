@@ -2,7 +2,7 @@
  * Public types of `@tuya/mock`: options, faults and events.
  */
 import type { Dps, KeyInput, ProtocolVersion } from '@tuya/codec'
-import type { RandomSource } from '@tuya/crypto'
+import type { CryptoBackend, RandomSource } from '@tuya/crypto'
 import type { SeqCheck } from './profiles.ts'
 
 /** What the device does with a connection beyond `maxConnections` (PROTOCOL.md §13). */
@@ -96,6 +96,11 @@ export interface MockDeviceOptions {
   now?: () => number
   /** Randomness: nonces, GCM IVs, the seq and serial starts. Default `crypto.getRandomValues`. */
   random?: RandomSource
+  /**
+   * What runs the device's AES and HMAC: `nobleBackend` (default) or `nodeCryptoBackend` from
+   * `@tuya/crypto/node`. Each connection imports its keys into it and wipes them when it closes.
+   */
+  cryptoBackend?: CryptoBackend
   /** 3.4/3.5: first seq of the device's own counter on every connection. Default: random per connection (as firmware). */
   seqStart?: number
   /** First serial of the source header (§5). Default random (as firmware). */

@@ -58,13 +58,13 @@ export class ClientSession extends SessionCore {
     }
     const clientNonce = this.#clientNonce!
     const proof = payload.subarray(NONCE_BYTES, RESP_PAYLOAD_BYTES)
-    if (!equalBytes(proof, hmacSha256(this.localKey, clientNonce))) {
+    if (!equalBytes(proof, hmacSha256(this.localCipher, clientNonce))) {
       throw new WrongLocalKeyError(
         'RESP is intact but bytes 16..47 of its payload are not HMAC-SHA256(local key, client nonce): the device holds another local key (or the answer is forged); do not send FINISH, close the connection and check the local key',
       )
     }
     const deviceNonce = payload.slice(0, NONCE_BYTES)
-    const finish = this.encode(CMD.SESS_KEY_NEG_FINISH, hmacSha256(this.localKey, deviceNonce))
+    const finish = this.encode(CMD.SESS_KEY_NEG_FINISH, hmacSha256(this.localCipher, deviceNonce))
     // The client switches keys after SENDING FINISH (PROTOCOL.md §7): FINISH itself is under LK.
     const established = this.establish(clientNonce, deviceNonce)
     this.#clientNonce = undefined

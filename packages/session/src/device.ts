@@ -57,7 +57,7 @@ export class DeviceSession extends SessionCore {
     const clientNonce = payload.slice(0, NONCE_BYTES)
     const deviceNonce = this.takeNonce()
     // The device numbers RESP from its own counter; it never echoes START's seq (PROTOCOL.md §7).
-    const resp = this.encode(CMD.SESS_KEY_NEG_RESP, concatBytes(deviceNonce, hmacSha256(this.localKey, clientNonce)))
+    const resp = this.encode(CMD.SESS_KEY_NEG_RESP, concatBytes(deviceNonce, hmacSha256(this.localCipher, clientNonce)))
     this.#clientNonce = clientNonce
     this.#deviceNonce = deviceNonce
     this.setState('awaiting-finish')
@@ -72,7 +72,7 @@ export class DeviceSession extends SessionCore {
       )
     }
     const deviceNonce = this.#deviceNonce!
-    if (!equalBytes(payload.subarray(0, FINISH_PAYLOAD_BYTES), hmacSha256(this.localKey, deviceNonce))) {
+    if (!equalBytes(payload.subarray(0, FINISH_PAYLOAD_BYTES), hmacSha256(this.localCipher, deviceNonce))) {
       throw new WrongLocalKeyError(
         'FINISH is intact but its payload is not HMAC-SHA256(local key, device nonce): the client holds another local key (or the frame is forged); close the connection, as official firmware does',
       )

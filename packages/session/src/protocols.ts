@@ -3,7 +3,7 @@
  * h11 `_state.py` "Rule 1"). No other file branches on the version.
  */
 import type { FrameFormat } from '@tuya/codec'
-import { aesEcbEncrypt, aesGcmEncrypt, assertBytes, crc32 } from '@tuya/crypto'
+import { aesEcbEncrypt, aesGcmEncrypt, assertBytes, crc32, type KeyOrCipher } from '@tuya/crypto'
 import type { HandshakeVersion } from './types.ts'
 
 /** Length of both nonces (client `cn`, device `dn`) and of the session key, in bytes. */
@@ -14,7 +14,7 @@ export interface HandshakeRules {
   /** The frame format every frame of this version uses (PROTOCOL.md §3). */
   readonly format: FrameFormat
   /** `session key = f(LK, cn, dn)` (PROTOCOL.md §7). */
-  readonly deriveSessionKey: (localKey: Uint8Array, clientNonce: Uint8Array, deviceNonce: Uint8Array) => Uint8Array
+  readonly deriveSessionKey: (localKey: KeyOrCipher, clientNonce: Uint8Array, deviceNonce: Uint8Array) => Uint8Array
   /**
    * Whether a frame that failed this version's checks is a frame of an older version of
    * the same format (3.4: a valid CRC32 trailer means 3.1-3.3; rustuya uses the same test).
@@ -30,14 +30,17 @@ function xorNonces(clientNonce: Uint8Array, deviceNonce: Uint8Array): Uint8Array
 
 // 3.4: one AES-ECB block of cn XOR dn under the local key, no padding (PROTOCOL.md §7;
 // handshake_v34.json `derivation`).
-function deriveV34(localKey: Uint8Array, clientNonce: Uint8Array, deviceNonce: Uint8Array): Uint8Array {
+function deriveV34(localKey: KeyOrCipher, clientNonce: Uint8Array, deviceNonce: Uint8Array): Uint8Array {
   return aesEcbEncrypt(localKey, xorNonces(clientNonce, deviceNonce), { padding: false })
 }
 
 // 3.5: the first 16 bytes of AES-GCM(LK, iv = cn[0:12], aad empty, cn XOR dn); the tag is
 // discarded (PROTOCOL.md §7; handshake_v35.json `derivation`).
-function deriveV35(localKey: Uint8Array, clientNonce: Uint8Array, deviceNonce: Uint8Array): Uint8Array {
-  return aesGcmEncrypt(localKey, clientNonce.subarray(0, 12), xorNonces(clientNonce, deviceNonce)).slice(0, NONCE_BYTES)
+function deriveV35(localKey: KeyOrCipher, clientNonce: Uint8Array, deviceNonce: Uint8Array): Uint8Array {
+  const sealed = aesGcmEncrypt(localKey, clientNonce.subarray(0, 12), xorNonces(clientNonce, deviceNonce))
+  const sessionKey = sealed.slice(0, NONCE_BYTES)
+  sealed.fill(0)
+  return sessionKey
 }
 
 // A 55AA frame ending in CRC32 || 0000AA55 (PROTOCOL.md §3.1). A 3.4 HMAC trailer passes

@@ -14,7 +14,7 @@ import {
 } from '@tuya/codec'
 import type { DecodedFrame, Direction, FrameHeader } from '@tuya/codec'
 import { assertBytes, AuthenticationError, BadPaddingError, DecryptError, randomBytes, TuyaError } from '@tuya/crypto'
-import type { RandomSource } from '@tuya/crypto'
+import type { CipherKey, Keyring, RandomSource } from '@tuya/crypto'
 import { HandshakeError, MalformedHandshakeError, UnexpectedFrameError, WrongLocalKeyError, WrongVersionError } from './errors.ts'
 import { FORMAT_VERSIONS, NONCE_BYTES } from './protocols.ts'
 import type { HandshakeRules } from './protocols.ts'
@@ -29,6 +29,8 @@ export interface SessionConfig {
   random: RandomSource
   firstSeq: number
   nonce: Uint8Array | undefined
+  /** Holds the imported local key during the handshake; cleared when it ends. */
+  keyring: Keyring
 }
 
 /** Per-role wording and frame direction (a table, like the per-version one). */
@@ -69,6 +71,7 @@ export abstract class SessionCore implements Session {
   readonly #localKey: Uint8Array
   readonly #random: RandomSource
   readonly #fixedNonce: Uint8Array | undefined
+  readonly #keyring: Keyring
   #state: SessionState = 'idle'
   #sessionKey: Uint8Array | undefined
   #nextSeq: number
@@ -81,6 +84,7 @@ export abstract class SessionCore implements Session {
     this.#localKey = config.localKey
     this.#random = config.random
     this.#fixedNonce = config.nonce
+    this.#keyring = config.keyring
     this.#nextSeq = config.firstSeq
   }
 
@@ -118,6 +122,11 @@ export abstract class SessionCore implements Session {
     return this.#localKey
   }
 
+  /** The local key imported into the session's backend (for the HMAC proofs). */
+  protected get localCipher(): CipherKey {
+    return this.#keyring.key(this.#localKey)
+  }
+
   protected get random(): RandomSource {
     return this.#random
   }
@@ -147,6 +156,7 @@ export abstract class SessionCore implements Session {
       payload,
       header: false,
       random: this.random,
+      keyring: this.#keyring,
     })
     this.#nextSeq = seq + 1
     return frame
@@ -190,7 +200,7 @@ export abstract class SessionCore implements Session {
   protected decode(frame: Uint8Array, header: FrameHeader): DecodedFrame {
     const what = HANDSHAKE_CMD_NAMES[header.cmd] ?? commandName(header.cmd)
     try {
-      return decodeFrame(frame, { version: this.version, key: this.localKey, direction: ROLES[this.role].peerDirection })
+      return decodeFrame(frame, { version: this.version, key: this.localKey, direction: ROLES[this.role].peerDirection, keyring: this.#keyring })
     } catch (cause) {
       if (!(cause instanceof FrameError || cause instanceof DecryptError)) throw cause
       if (cause instanceof HmacMismatchError || cause instanceof AuthenticationError || cause instanceof BadPaddingError) {
@@ -228,9 +238,9 @@ export abstract class SessionCore implements Session {
 
   /** Derives and installs the session key; the caller has verified the peer's proof. */
   protected establish(clientNonce: Uint8Array, deviceNonce: Uint8Array): SessionEvent {
-    // An exact-size copy: crypto outputs may be views of a shared 16 KB slab, and this key
-    // lives as long as the connection (a fleet would otherwise pin one slab per device).
-    const sessionKey = new Uint8Array(this.rules.deriveSessionKey(this.localKey, clientNonce, deviceNonce))
+    const sessionKey = this.rules.deriveSessionKey(this.localCipher, clientNonce, deviceNonce)
+    // The handshake is over: nothing here uses the local key again.
+    this.#keyring.clear()
     this.#sessionKey = sessionKey
     this.#state = 'established'
     return { type: 'established', sessionKey }
@@ -244,6 +254,7 @@ export abstract class SessionCore implements Session {
         this.#failure = error
         this.#state = 'failed'
         this.#sessionKey = undefined
+        this.#keyring.clear()
       }
       throw error
     }

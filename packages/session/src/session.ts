@@ -2,7 +2,7 @@
  * The entry point: validates the options and builds the session of the requested role.
  */
 import { toKeyBytes } from '@tuya/codec'
-import { assertBytes, defaultRandom, randomBytes } from '@tuya/crypto'
+import { assertBytes, createKeyring, defaultRandom, nobleBackend, randomBytes, type CryptoBackend } from '@tuya/crypto'
 import type { RandomSource } from '@tuya/crypto'
 import { ClientSession } from './client.ts'
 import { DeviceSession } from './device.ts'
@@ -23,10 +23,10 @@ const SEQ_RULES: Record<SessionRole, { min: number; why: string }> = {
  * session is a pure state machine: it never touches a socket, a clock or ambient
  * randomness; feed it frames and write out what it returns.
  *
- * @param options - role, version ('3.4' | '3.5'), local key; optional random source, first seq, fixed nonce
+ * @param options - role, version ('3.4' | '3.5'), local key; optional random source, first seq, fixed nonce, crypto backend
  * @returns a session in state `idle`
  * @throws RangeError for a version without handshake, a key that is not 16 characters/bytes,
- *   a bad `firstSeq` or `nonce` length; TypeError for a bad role, `random` or `nonce` type
+ *   a bad `firstSeq` or `nonce` length; TypeError for a bad role, `random`, `nonce` or `cryptoBackend`
  * @example
  * ```ts
  * const client = createSession({ role: 'client', version: '3.5', localKey: '4a5e1f0c9b2d7e38' })
@@ -46,6 +46,10 @@ export function createSession(options: SessionOptions): Session {
     assertBytes(options.nonce, 'nonce', NONCE_BYTES)
     nonce = options.nonce.slice()
   }
+  const backend: CryptoBackend = options.cryptoBackend ?? nobleBackend
+  if (typeof backend !== 'object' || backend === null || typeof backend.importKey !== 'function') {
+    throw new TypeError('options.cryptoBackend must be a CryptoBackend: nobleBackend from @tuya/crypto or nodeCryptoBackend from @tuya/crypto/node')
+  }
   const config: SessionConfig = {
     role,
     version: options.version,
@@ -54,6 +58,7 @@ export function createSession(options: SessionOptions): Session {
     random,
     firstSeq: firstSeqOf(role, options.firstSeq, random),
     nonce,
+    keyring: createKeyring({ backend, maxKeys: 1 }),
   }
   return role === 'client' ? new ClientSession(config) : new DeviceSession(config)
 }

@@ -2,7 +2,7 @@
  * Public types of `@tuya/session` (the contract in SESSION_API.md).
  */
 import type { KeyInput } from '@tuya/codec'
-import type { RandomSource } from '@tuya/crypto'
+import type { CryptoBackend, RandomSource } from '@tuya/crypto'
 
 /** Which end of the TCP connection this session is: the controller or the device. */
 export type SessionRole = 'client' | 'device'
@@ -32,6 +32,12 @@ export interface SessionOptions {
   firstSeq?: number
   /** A fixed 16-byte nonce, for tests and golden vectors only: real nonces must be fresh. */
   nonce?: Uint8Array
+  /**
+   * What runs the handshake's AES and HMAC under the local key; default `nobleBackend`
+   * (`nodeCryptoBackend` from `@tuya/crypto/node` for OpenSSL). The session imports the
+   * local key once and wipes that import when the handshake ends (established or failed).
+   */
+  cryptoBackend?: CryptoBackend
 }
 
 /** The session key is known: every later frame on this connection uses it instead of the local key. */

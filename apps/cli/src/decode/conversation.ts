@@ -21,7 +21,7 @@ import {
   type FrameHeader,
   type ProtocolVersion,
 } from '@tuya/codec'
-import { bytesToHex, crc32, equalBytes, hmacSha256, TuyaError } from '@tuya/crypto'
+import { bytesToHex, crc32, createKeyring, equalBytes, hmacSha256, TuyaError } from '@tuya/crypto'
 import { deriveSessionKey } from '@tuya/session'
 import type { FrameRecord, NoticeRecord } from './records.ts'
 import { guessVersion, hasCrcTrailer, isVersionPlausible } from './version-guess.ts'
@@ -102,6 +102,8 @@ export function describeDecodeError(error: unknown, isSessionKey = false): { cod
 /** Decodes one conversation's frames in order, tracking the session key. */
 export class ConversationDecoder {
   private readonly options: ConversationOptions
+  /** The local key and the session keys met so far, imported once for every frame they protect. */
+  private readonly keyring = createKeyring({ maxKeys: 4 })
   private currentVersion: ProtocolVersion | undefined
   /** The version of the device's frames so far (when directions are known). */
   private deviceVersion: ProtocolVersion | undefined
@@ -226,7 +228,7 @@ export class ConversationDecoder {
     const errors: unknown[] = []
     for (const d of directions) {
       try {
-        const attempt = decodeFrame(bytes, { version, ...(key === undefined ? {} : { key }), direction: d, ...(this.options.maxFrameBytes === undefined ? {} : { maxFrameBytes: this.options.maxFrameBytes }) })
+        const attempt = decodeFrame(bytes, { version, ...(key === undefined ? {} : { key }), direction: d, keyring: this.keyring, ...(this.options.maxFrameBytes === undefined ? {} : { maxFrameBytes: this.options.maxFrameBytes }) })
         if (isDirectionGuessed && d === 'fromDevice' && (attempt.retcode ?? 0) > MAX_PLAUSIBLE_RETCODE && directions.length > 1) {
           errors.push(new MalformedLengthError('the retcode is implausible for a device frame'))
           continue
@@ -309,7 +311,7 @@ export class ConversationDecoder {
         frame.info = `device nonce ${bytesToHex(this.deviceNonce)}; START not seen: no session key`
         return [{ kind: 'notice', level: 'warning', message: 'RESP without START: the session key cannot be derived' }]
       }
-      const isProofOk = equalBytes(payload.subarray(16, 48), hmacSha256(localKey, clientNonce))
+      const isProofOk = equalBytes(payload.subarray(16, 48), hmacSha256(this.keyring.key(localKey), clientNonce))
       frame.info = `device nonce ${bytesToHex(this.deviceNonce)}, proof ${isProofOk ? 'ok' : 'MISMATCH (wrong local key on one side)'}`
       this.sessionKey = deriveSessionKey(version, localKey, clientNonce, this.deviceNonce)
       this.hasNegotiated = true
@@ -321,7 +323,7 @@ export class ConversationDecoder {
       frame.info = 'FINISH without RESP'
       return []
     }
-    const isProofOk = payload.length === 32 && equalBytes(payload, hmacSha256(localKey, this.deviceNonce))
+    const isProofOk = payload.length === 32 && equalBytes(payload, hmacSha256(this.keyring.key(localKey), this.deviceNonce))
     frame.info = `proof ${isProofOk ? 'ok' : 'MISMATCH (the device will close the connection)'}`
     return []
   }

@@ -8,7 +8,7 @@
  * the commands and frames of the current connection.
  */
 import type { ProtocolVersion } from '@tuya/codec'
-import type { RandomSource } from '@tuya/crypto'
+import type { Keyring, RandomSource } from '@tuya/crypto'
 import { certainFailureOf, ClosedError, isConfigurationError, OfflineError } from '../errors.ts'
 import { backoffDelay, type BackoffOptions } from './backoff.ts'
 import { Command, type BuildContext, type CommandSpec, type Reply } from './command.ts'
@@ -38,6 +38,8 @@ export interface EngineConfig {
   maxFrameBytes: number
   now: () => number
   random: RandomSource
+  /** The handle's imported keys (and so its crypto backend); cleared when the handle closes. */
+  keyring: Keyring
   jitter: () => number
   logger: Logger | undefined
 }

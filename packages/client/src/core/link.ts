@@ -5,7 +5,7 @@
  * a {@link LinkSink}; frames out through `encode`.
  */
 import { decodeFrame, Deframer, encodeFrame, readFrameHeader, type DecodedFrame, type DiscardInfo, type JsonPayload, type ProtocolVersion } from '@tuya/codec'
-import type { RandomSource } from '@tuya/crypto'
+import type { Keyring, RandomSource } from '@tuya/crypto'
 import { createSession, type Session } from '@tuya/session'
 import { PROBE_FRAMES, VersionProbe, type ProbeResult } from './probe.ts'
 import { withRetcode } from './retcode.ts'
@@ -45,6 +45,7 @@ export interface LinkConfig {
   readonly deviceId: string
   readonly random: RandomSource
   readonly maxFrameBytes: number
+  readonly keyring: Keyring
 }
 
 /** The protocol side of one connection. */
@@ -112,8 +113,8 @@ export class Link {
   open(): Uint8Array[] {
     const version = this.#version
     if (version === undefined) {
-      const { localKey, deviceId, random, maxFrameBytes } = this.#config
-      this.#probe = new VersionProbe({ localKey, devId: deviceId, t: this.#t, random, maxFrameBytes })
+      const { localKey, deviceId, random, maxFrameBytes, keyring } = this.#config
+      this.#probe = new VersionProbe({ localKey, devId: deviceId, t: this.#t, random, maxFrameBytes, keyring })
       const frames = this.#probe.open()
       this.#seq = frames.length + 1
       return frames
@@ -124,15 +125,19 @@ export class Link {
       this.#sink.ready(version, false)
       return []
     }
-    this.#session = createSession({ role: 'client', version: handshake, localKey: this.#key, random: this.#config.random, firstSeq: 1 })
+    this.#session = createSession({ role: 'client', version: handshake, localKey: this.#key, random: this.#config.random, firstSeq: 1, cryptoBackend: this.#config.keyring.backend })
     const frames = this.#session.start().send
     this.#seq = this.#session.nextSeq
     return frames
   }
 
-  /** Stops all processing (the engine is done with this connection). */
+  /** Stops all processing (the engine is done with this connection) and wipes its session key. */
   kill(): void {
     this.#state = 'dead'
+    if (this.#key !== this.#config.localKey) {
+      this.#config.keyring.delete(this.#key)
+      this.#key.fill(0)
+    }
   }
 
   /**
@@ -142,7 +147,7 @@ export class Link {
    * @returns the frame bytes
    */
   encode(cmd: number, payload: JsonPayload | Uint8Array | string): Uint8Array {
-    return encodeFrame({ version: this.#version!, key: this.#key, seq: this.#seq++, cmd, payload, random: this.#config.random })
+    return encodeFrame({ version: this.#version!, key: this.#key, seq: this.#seq++, cmd, payload, random: this.#config.random, keyring: this.#config.keyring })
   }
 
   /**
@@ -165,7 +170,7 @@ export class Link {
     let frame: DecodedFrame
     try {
       const bytes = TRAITS[version].integrity === 'crc' ? withRetcode(raw) : raw
-      frame = decodeFrame(bytes, { version, key: this.#key, maxFrameBytes: this.#config.maxFrameBytes })
+      frame = decodeFrame(bytes, { version, key: this.#key, maxFrameBytes: this.#config.maxFrameBytes, keyring: this.#config.keyring })
     } catch (error) {
       this.#sink.badFrame(error as Error, raw)
       return

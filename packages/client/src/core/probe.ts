@@ -9,7 +9,7 @@
  * Seqs strictly increase in what each version accepts (§12): 1, 2, 3(+FINISH 4), 4(+FINISH 5).
  */
 import { buildStatusRequest, decodeFrame, DecryptError, encodeFrame, isProtocolVersion, readFrameHeader, type DecodedFrame, type ProtocolVersion } from '@tuya/codec'
-import type { RandomSource } from '@tuya/crypto'
+import type { Keyring, RandomSource } from '@tuya/crypto'
 import { createSession, type Session } from '@tuya/session'
 import { WrongKeyError } from '../errors.ts'
 import { withRetcode } from './retcode.ts'
@@ -39,6 +39,7 @@ export interface ProbeOptions {
   t: number
   random: RandomSource
   maxFrameBytes: number
+  keyring: Keyring
 }
 
 const V34_FIRST_SEQ = 3
@@ -59,15 +60,16 @@ export class VersionProbe {
   constructor(options: ProbeOptions) {
     this.#options = options
     const { localKey, random } = options
-    this.#s34 = createSession({ role: 'client', version: '3.4', localKey, random, firstSeq: V34_FIRST_SEQ })
-    this.#s35 = createSession({ role: 'client', version: '3.5', localKey, random, firstSeq: V35_FIRST_SEQ })
+    const cryptoBackend = options.keyring.backend
+    this.#s34 = createSession({ role: 'client', version: '3.4', localKey, random, firstSeq: V34_FIRST_SEQ, cryptoBackend })
+    this.#s35 = createSession({ role: 'client', version: '3.5', localKey, random, firstSeq: V35_FIRST_SEQ, cryptoBackend })
   }
 
   /** The four probe frames, in the order to write them. */
   open(): Uint8Array[] {
-    const { localKey: key, devId, t } = this.#options
-    const p31 = encodeFrame({ version: '3.1', key, seq: 1, ...buildStatusRequest({ version: '3.1', devId, t }) })
-    const p33 = encodeFrame({ version: '3.3', key, seq: 2, ...buildStatusRequest({ version: '3.3', devId, t }) })
+    const { localKey: key, devId, t, keyring } = this.#options
+    const p31 = encodeFrame({ version: '3.1', key, seq: 1, keyring, ...buildStatusRequest({ version: '3.1', devId, t }) })
+    const p33 = encodeFrame({ version: '3.3', key, seq: 2, keyring, ...buildStatusRequest({ version: '3.3', devId, t }) })
     return [p31, p33, this.#s34.start().send[0]!, this.#s35.start().send[0]!]
   }
 
@@ -96,11 +98,11 @@ export class VersionProbe {
   }
 
   #reply(raw: Uint8Array, deviceId: string): ProbeResult | undefined {
-    const { localKey: key, maxFrameBytes } = this.#options
+    const { localKey: key, maxFrameBytes, keyring } = this.#options
     const frame = withRetcode(raw)
     const base = { key, nextSeq: PROBE_FRAMES + 1, send: [] }
     try {
-      const d31 = decodeFrame(frame, { version: '3.1', key, maxFrameBytes })
+      const d31 = decodeFrame(frame, { version: '3.1', key, maxFrameBytes, keyring })
       // Plaintext JSON (or the signed 3.1 form): only 3.1 devices answer that way.
       if (d31.json !== undefined) return { ...base, version: '3.1', frame: d31, isDevice22: false }
     } catch {
@@ -108,7 +110,7 @@ export class VersionProbe {
     }
     let d33: DecodedFrame
     try {
-      d33 = decodeFrame(frame, { version: '3.3', key, maxFrameBytes })
+      d33 = decodeFrame(frame, { version: '3.3', key, maxFrameBytes, keyring })
     } catch (error) {
       if (error instanceof DecryptError) {
         throw new WrongKeyError('the device answered (3.2/3.3 framing) but its reply does not decrypt under this local key; check the key', { reason: 'undecryptable', cause: error, deviceId })
