@@ -1,13 +1,24 @@
 /**
- * Internal byte helpers for the hot paths: big-endian integers by shifts, ASCII tests.
+ * Byte helpers for the hot paths: big-endian integers by shifts (exported for every package:
+ * one reader and one writer), ASCII tests (internal).
  */
 
-/** Reads an unsigned 32-bit big-endian integer. */
+/**
+ * Reads an unsigned 32-bit big-endian integer.
+ * @param b - the bytes
+ * @param i - the offset (the caller checks that 4 bytes are there)
+ * @returns the integer
+ */
 export function readU32(b: Uint8Array, i: number): number {
   return ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0
 }
 
-/** Writes an unsigned 32-bit big-endian integer. */
+/**
+ * Writes an unsigned 32-bit big-endian integer.
+ * @param b - the bytes
+ * @param i - the offset (the caller checks that 4 bytes are there)
+ * @param value - the integer (taken modulo 2^32)
+ */
 export function writeU32(b: Uint8Array, i: number, value: number): void {
   b[i] = value >>> 24
   b[i + 1] = value >>> 16

@@ -63,6 +63,11 @@ export {
   TuyaError,
 } from './errors.ts'
 export { readFrameHeader } from './header.ts'
+export { sniffFrame } from './sniff.ts'
+export type { FrameSniff } from './sniff.ts'
+export { VERSION_FACTS } from './protocols.ts'
+export type { VersionFacts } from './protocols.ts'
+export { readU32, writeU32 } from './bytes.ts'
 export { decodeFrame } from './decode.ts'
 export { encodeFrame } from './encode.ts'
 export { Deframer } from './deframer.ts'

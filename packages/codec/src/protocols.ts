@@ -11,7 +11,7 @@ import { payloadV31 } from './payload-v31.ts'
 import { payloadV33 } from './payload-v33.ts'
 import { payloadV34 } from './payload-v34.ts'
 import { payloadV35 } from './payload-v35.ts'
-import type { Direction, ProtocolVersion } from './types.ts'
+import type { Direction, FrameFormat, ProtocolVersion } from './types.ts'
 
 /** Which JSON request shapes a version uses (PROTOCOL.md §8.2, §9, §10). */
 export interface RequestDialect {
@@ -21,9 +21,28 @@ export interface RequestDialect {
   readonly control: 'legacy' | 'protocol5'
 }
 
-/** Everything that differs between protocol versions. */
-export interface Protocol {
+/**
+ * The facts about a version that code outside the codec acts on (the session, the client's
+ * connection logic, the simulator, `tuya decode`): read them here instead of testing versions.
+ */
+export interface VersionFacts {
   readonly version: ProtocolVersion
+  /** `55aa` (3.1-3.4) or `6699` (3.5) frames (PROTOCOL.md §3). */
+  readonly format: FrameFormat
+  /** Frame integrity: CRC32 (3.1-3.3), HMAC-SHA256 (3.4), the GCM tag (3.5). */
+  readonly integrity: 'crc' | 'hmac' | 'gcm'
+  /** A session key is negotiated on every connection before anything else (3.4, 3.5; §7). */
+  readonly hasHandshake: boolean
+  /** Device replies echo the request's seq (3.1-3.3); 3.4/3.5 devices number their own frames (§12). */
+  readonly echoesSeq: boolean
+  /** The device22 dialect: never (3.1, 3.5), detected from a refusal (3.3, 3.4), always (3.2) (§9). */
+  readonly device22: 'never' | 'detect' | 'always'
+  /** Clients send every command but CONTROL unencrypted (3.1, §6.1): such a query needs no key. */
+  readonly sendsClearQueries: boolean
+}
+
+/** Everything that differs between protocol versions. */
+export interface Protocol extends VersionFacts {
   /** Framing and integrity: 55AA+CRC, 55AA+HMAC or 6699+GCM. */
   readonly frame: FrameLayer
   /** How application payloads are wrapped and unwrapped, and where the 15-byte header goes. */
@@ -43,8 +62,13 @@ const NONE: ReadonlySet<number> = new Set()
 const crcMin = { toDevice: CRC_BYTES + SUFFIX_BYTES, fromDevice: RETCODE_BYTES + CRC_BYTES + SUFFIX_BYTES } as const
 const legacy: RequestDialect = { status: 'legacy', control: 'legacy' }
 
+const crcFacts = { format: '55aa', integrity: 'crc', hasHandshake: false, echoesSeq: true } as const
+
 const v31: Protocol = {
   version: '3.1',
+  ...crcFacts,
+  device22: 'never',
+  sendsClearQueries: true,
   frame: crcFrames,
   payload: payloadV31,
   versionHeader: versionHeader('3.1'),
@@ -56,6 +80,9 @@ const v31: Protocol = {
 
 const v32: Protocol = {
   version: '3.2',
+  ...crcFacts,
+  device22: 'always',
+  sendsClearQueries: false,
   frame: crcFrames,
   payload: payloadV33,
   versionHeader: versionHeader('3.2'),
@@ -66,10 +93,16 @@ const v32: Protocol = {
   requests: { status: 'device22', control: 'legacy' },
 }
 
-const v33: Protocol = { ...v32, version: '3.3', versionHeader: versionHeader('3.3'), requests: legacy }
+const v33: Protocol = { ...v32, version: '3.3', device22: 'detect', versionHeader: versionHeader('3.3'), requests: legacy }
 
 const v34: Protocol = {
   version: '3.4',
+  format: '55aa',
+  integrity: 'hmac',
+  hasHandshake: true,
+  echoesSeq: false,
+  device22: 'detect',
+  sendsClearQueries: false,
   frame: hmacFrames,
   payload: payloadV34,
   versionHeader: versionHeader('3.4'),
@@ -81,6 +114,12 @@ const v34: Protocol = {
 
 const v35: Protocol = {
   version: '3.5',
+  format: '6699',
+  integrity: 'gcm',
+  hasHandshake: true,
+  echoesSeq: false,
+  device22: 'never',
+  sendsClearQueries: false,
   frame: gcmFrames,
   payload: payloadV35,
   versionHeader: versionHeader('3.5'),
@@ -92,6 +131,24 @@ const v35: Protocol = {
 
 /** The per-version table. */
 export const PROTOCOLS = { '3.1': v31, '3.2': v32, '3.3': v33, '3.4': v34, '3.5': v35 } as const satisfies Record<ProtocolVersion, Protocol>
+
+function factsOf(p: Protocol): VersionFacts {
+  const { version, format, integrity, hasHandshake, echoesSeq, device22, sendsClearQueries } = p
+  return Object.freeze({ version, format, integrity, hasHandshake, echoesSeq, device22, sendsClearQueries })
+}
+
+/**
+ * What differs between 3.1 … 3.5, for code outside the codec (frames themselves are built and
+ * checked by the codec): look a fact up here instead of comparing version strings.
+ * @example if (VERSION_FACTS[version].hasHandshake) session.start()
+ */
+export const VERSION_FACTS: Readonly<Record<ProtocolVersion, VersionFacts>> = Object.freeze({
+  '3.1': factsOf(v31),
+  '3.2': factsOf(v32),
+  '3.3': factsOf(v33),
+  '3.4': factsOf(v34),
+  '3.5': factsOf(v35),
+})
 
 /**
  * Looks a version up in {@link PROTOCOLS}.
