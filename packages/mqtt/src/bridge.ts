@@ -344,7 +344,8 @@ export class TuyaMqttBridge extends TypedEventTarget<BridgeEventMap> {
     const { node, rest } = found
     let command
     try {
-      command = parseCommand(rest, payload, node.profile ?? { dps: {}, entities: [] }, node.isStrict, node.state)
+      // A guessed profile (no mapping, no file) knows too little to refuse values: only their JSON types are checked.
+      command = parseCommand(rest, payload, node.isStrict && node.profile !== undefined ? node.profile : { dps: {}, entities: [] }, node.isStrict, node.state)
     } catch (error) {
       fail(node, errorOf(error))
       return
