@@ -1,0 +1,110 @@
+/**
+ * 1,000 simulated devices through one bridge to a real Mosquitto, each in its own process (the
+ * devices, the bridge, and this script as the MQTT subscriber that measures):
+ *
+ * - time until every device has its discovery config, `online` availability and state on the broker;
+ * - latency from a device-side DP change (timestamped in the devices' process just before the
+ *   device pushes it) to the subscriber receiving the DP's state topic: p50, p99, max;
+ * - the bridge process's CPU time (start-up per device, at idle, per change) and memory per
+ *   device (after a full GC, above the process before the bridge was made).
+ *
+ *   node --import tsx bench/bridge.bench.ts        (BRIDGE_DEVICES=1000, BRIDGE_IDLE_S=20, BRIDGE_CHANGES=1000)
+ *
+ * Needs mosquitto (apt-get install mosquitto) and a build (`npx turbo run build`).
+ */
+import { connectAsync } from 'mqtt'
+import { SKIP_REASON, startMosquitto } from '../test/support/mosquitto.ts'
+import { startChild, wallMs } from './support/ipc.ts'
+
+const N = Number(process.env['BRIDGE_DEVICES'] ?? 1000)
+const IDLE_S = Number(process.env['BRIDGE_IDLE_S'] ?? 20)
+const CHANGES = Number(process.env['BRIDGE_CHANGES'] ?? 1000)
+const CHANGE_INTERVAL_MS = 5
+const VERSIONS = ['3.1', '3.3', '3.4', '3.5'] as const
+
+interface Usage { cpuUs: number; rss: number; heapUsed: number; external: number; arrayBuffers: number; online: number }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const kib = (bytes: number) => (bytes / 1024).toFixed(1)
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+
+if (SKIP_REASON !== false) {
+  console.log(`bridge.bench: skipped: ${SKIP_REASON}`)
+  process.exit(0)
+}
+
+const broker = await startMosquitto()
+const specs = Array.from({ length: N }, (_, i) => ({ id: `bfbench${String(i).padStart(13, '0')}`, version: VERSIONS[i % 4]!, localKey: `k${String(i).padStart(15, '0')}` }))
+const devices = await startChild(new URL('./support/devices-child.ts', import.meta.url), { devices: specs })
+const ports = devices.ready['ports'] as number[]
+const bridge = await startChild(new URL('./support/bridge-child.ts', import.meta.url), { url: broker.url, devices: specs.map((s, i) => ({ id: s.id, key: s.localKey, port: ports[i]!, version: s.version })) }, ['--expose-gc'])
+
+const seen = { discovered: new Set<string>(), online: new Set<string>(), state: new Set<string>() }
+const arrivals = new Map<string, number>()
+const observer = await connectAsync(broker.url, { protocolVersion: 5 })
+observer.on('message', (topic, payload) => {
+  const at = wallMs()
+  const parts = topic.split('/')
+  if (parts[0] === 'homeassistant') seen.discovered.add(parts[2]!)
+  else if (parts[2] === 'availability' && payload.toString() === 'online') seen.online.add(parts[1]!)
+  else if (parts[2] === 'state') seen.state.add(parts[1]!)
+  else if (parts[2] === 'dp' && parts[3] === '19') arrivals.set(`${parts[1]}:${payload.toString()}`, at)
+})
+await observer.subscribeAsync(['homeassistant/device/+/config', 'tuya/+/availability', 'tuya/+/state', 'tuya/+/dp/19/state'], { qos: 1 })
+
+await sleep(3000)
+const base = await bridge.request<Usage>('usage')
+const t0 = performance.now()
+await bridge.request('start')
+const marks: Record<string, number> = {}
+while (seen.discovered.size < N || seen.online.size < N || seen.state.size < N) {
+  const elapsed = performance.now() - t0
+  if (marks['discovered'] === undefined && seen.discovered.size >= N) marks['discovered'] = elapsed
+  if (marks['online'] === undefined && seen.online.size >= N) marks['online'] = elapsed
+  if (elapsed > 120_000) throw new Error(`after 120 s: ${seen.discovered.size} discovered, ${seen.online.size} online, ${seen.state.size} with state`)
+  await sleep(5)
+}
+const allMs = performance.now() - t0
+marks['discovered'] ??= allMs
+marks['online'] ??= allMs
+const started = await bridge.request<Usage>('usage')
+await sleep(5000)
+const settled = await bridge.request<Usage>('usage')
+await sleep(IDLE_S * 1000)
+const idle = await bridge.request<Usage>('usage')
+
+const indexes = Array.from({ length: CHANGES }, (_, k) => (k * 7919) % N)
+const values = Array.from({ length: CHANGES }, (_, k) => 1000 + k)
+const times = await devices.request<number[]>('change', { indexes, values, intervalMs: CHANGE_INTERVAL_MS })
+await sleep(1000)
+const changed = await bridge.request<Usage>('usage')
+const latencies: number[] = []
+let lost = 0
+times.forEach((t, k) => {
+  const at = arrivals.get(`${specs[indexes[k]!]!.id}:${values[k]}`)
+  if (at === undefined) lost++
+  else latencies.push(at - t)
+})
+latencies.sort((a, b) => a - b)
+
+await bridge.request('stop')
+await observer.endAsync()
+await bridge.close()
+await devices.close()
+await broker.stop()
+
+const perDevice = (a: number, b: number) => (b - a) / N
+const rows: Array<[string, string]> = [
+  ['devices (3.1 / 3.3 / 3.4 / 3.5 in turn)', String(N)],
+  ['time until all discovered, online and with state on the broker', `${allMs.toFixed(0)} ms (all discovery configs at ${marks['discovered']!.toFixed(0)} ms, all online at ${marks['online']!.toFixed(0)} ms)`],
+  ['state change to publish, p50 / p99 / max', `${percentile(latencies, 50).toFixed(2)} / ${percentile(latencies, 99).toFixed(2)} / ${latencies.at(-1)!.toFixed(2)} ms (${latencies.length} changes, ${lost} lost)`],
+  ['bridge CPU per device at start-up (connect, handshake, status, publishes)', `${(perDevice(base.cpuUs, started.cpuUs) / 1000).toFixed(2)} ms`],
+  ['bridge CPU at idle', `${(((idle.cpuUs - settled.cpuUs) / (IDLE_S * 1e6)) * 100).toFixed(2)} % of one core (${((idle.cpuUs - settled.cpuUs) / IDLE_S / N).toFixed(1)} µs/s per device)`],
+  ['bridge CPU per device-side change (push in, 2 publishes out)', `${((changed.cpuUs - idle.cpuUs) / CHANGES).toFixed(0)} µs`],
+  ['bridge heap per device (after GC, settled)', `${kib(perDevice(base.heapUsed, settled.heapUsed))} KiB`],
+  ['bridge external + array buffers per device', `${kib(perDevice(base.external + base.arrayBuffers, settled.external + settled.arrayBuffers))} KiB`],
+  ['bridge RSS per device (settled / after idle)', `${kib(perDevice(base.rss, settled.rss))} / ${kib(perDevice(base.rss, idle.rss))} KiB`],
+  ['devices online at the end', String(changed.online)],
+]
+console.log(`\n| ${'what'} | result |\n|---|---|`)
+for (const [what, result] of rows) console.log(`| ${what} | ${result} |`)
