@@ -3,6 +3,8 @@
  * `start` creates and starts it, `usage` reports CPU time and memory (after a full GC).
  */
 import { createBridge, profileFromMapping, type BridgeDevice, type TuyaMqttBridge } from '@tuya/mqtt'
+import { writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
 import { childSide } from './ipc.ts'
 
 interface Config {
@@ -15,6 +17,7 @@ const MAPPING = { '1': { code: 'switch_1', type: 'Boolean', values: {} }, '19': 
 const { config, serve } = await childSide<Config>()
 let bridge: TuyaMqttBridge | undefined
 const gc = (globalThis as { gc?: () => void }).gc
+const session = new Session()
 
 serve({
   async start() {
@@ -24,12 +27,31 @@ serve({
     await bridge.start()
     return true
   },
+  // CPU time is read before the full GCs that make the memory figures comparable, and again
+  // after them, so that an interval counts only the bridge's own work (cpuUs of the later
+  // reading minus cpuAfterGcUs of the earlier one).
   usage() {
+    const before = process.cpuUsage()
     gc?.()
     gc?.()
-    const { user, system } = process.cpuUsage()
+    const after = process.cpuUsage()
     const m = process.memoryUsage()
-    return { cpuUs: user + system, rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, online: bridge?.fleet.onlineCount ?? 0 }
+    return { cpuUs: before.user + before.system, cpuAfterGcUs: after.user + after.system, rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, online: bridge?.fleet.onlineCount ?? 0 }
+  },
+  // BRIDGE_CPU_PROF=dir: a CPU profile of one phase (the parent names it), for finding where the time goes.
+  async 'profile-start'() {
+    if (process.env['BRIDGE_CPU_PROF'] === undefined) return false
+    session.connect()
+    await session.post('Profiler.enable')
+    await session.post('Profiler.start')
+    return true
+  },
+  async 'profile-stop'(m) {
+    if (process.env['BRIDGE_CPU_PROF'] === undefined) return false
+    const { profile } = await session.post('Profiler.stop')
+    writeFileSync(`${process.env['BRIDGE_CPU_PROF']}/${String(m['name'])}.cpuprofile`, JSON.stringify(profile))
+    session.disconnect()
+    return true
   },
   async stop() {
     await bridge?.close()
