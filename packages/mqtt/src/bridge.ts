@@ -18,6 +18,8 @@ import { bridgeAvailabilityTopic, checkRoot, commandFilters, deviceTopics, type 
 import type { BridgeDevice, BridgeDeviceStatus, BridgeEventMap, BridgeLogEntry, BridgeOptions } from './types.ts'
 
 const RETAINED: IClientPublishOptions = { qos: 1, retain: true }
+/** Device ids and cids become topic levels: no separators, wildcards or spaces. */
+const TOPIC_LEVEL = /^[^/+#\s\u0000]+$/
 
 /** One device (or gateway child) as the bridge follows it. */
 interface Node {
@@ -123,7 +125,8 @@ export class TuyaMqttBridge extends TypedEventTarget<BridgeEventMap> {
     const gateways = new Map<string, TuyaDevice>()
     const children = devices.filter((d) => d?.cid !== undefined)
     for (const d of devices) {
-      if (typeof d !== 'object' || d === null || typeof d.id !== 'string' || d.id === '') throw new TypeError('each device must be an object with an id')
+      if (typeof d !== 'object' || d === null || typeof d.id !== 'string' || !TOPIC_LEVEL.test(d.id)) throw new TypeError(`each device must be an object with an id that can be a topic level (no / + # or spaces), got ${JSON.stringify(d?.id)}`)
+      if (d.cid !== undefined && (typeof d.cid !== 'string' || !TOPIC_LEVEL.test(d.cid))) throw new TypeError(`device ${d.id}: cid must be a string that can be a topic level, got ${JSON.stringify(d.cid)}`)
       if (d.cid !== undefined) continue
       if (this.#nodes.has(d.id)) throw new RangeError(`device ${d.id} is listed twice`)
       const isGateway = d.isGateway === true || children.some((c) => c.gatewayId === d.id)

@@ -17,6 +17,7 @@ describe('bridge options', () => {
     assert.throws(() => createBridge({ mqtt: 42 as never, devices: [] }), /options.mqtt must be a URL/)
     assert.throws(() => createBridge({ mqtt: 'mqtt://127.0.0.1:1', devices: {} as never }), /options.devices must be an array/)
     assert.throws(() => createBridge({ mqtt: 'mqtt://127.0.0.1:1', devices: [], commandTimeoutMs: 0 }), /commandTimeoutMs/)
+    assert.throws(() => createBridge({ mqtt: 'mqtt://127.0.0.1:1', devices: [{ id: 'bf12/34', key: '0123456789abcdef' }] }), /can be a topic level/)
     assert.throws(() => createBridge({ mqtt: 'mqtt://127.0.0.1:1', devices: [{ id: 'c', cid: '1', gatewayId: 'gw' }] }), /its gateway gw is not among the devices/)
     assert.throws(() => createBridge({ mqtt: 'mqtt://127.0.0.1:1', devices: [{ id: 'a', key: '0123456789abcdef', host: '127.0.0.1' }, { id: 'a', key: '0123456789abcdef', host: '127.0.0.1' }] }), /listed twice/)
   })
