@@ -6,7 +6,8 @@
  * - latency from a device-side DP change (timestamped in the devices' process just before the
  *   device pushes it) to the subscriber receiving the DP's state topic: p50, p99, max;
  * - the bridge process's CPU time (start-up per device, at idle, per change) and memory per
- *   device (after a full GC, above the process before the bridge was made).
+ *   device (after a full GC, above the process before the bridge was made); per change next to
+ *   a bare MQTT.js client in its own process publishing the same two messages at the same rate.
  *
  *   node --import tsx bench/bridge.bench.ts        (BRIDGE_DEVICES=1000, BRIDGE_IDLE_S=20, BRIDGE_CHANGES=1000)
  *
@@ -92,6 +93,11 @@ times.forEach((t, k) => {
 })
 latencies.sort((a, b) => a - b)
 
+// The same publishes from a bare MQTT.js client: what MQTT.js and the kernel cost, bridge or not.
+const floor = await startChild(new URL('./support/floor-child.ts', import.meta.url), { url: broker.url })
+const floorUsPerChange = await floor.request<number>('publish', { count: CHANGES, intervalMs: CHANGE_INTERVAL_MS })
+await floor.close()
+
 await bridge.request('stop')
 await observer.endAsync()
 await bridge.close()
@@ -105,7 +111,7 @@ const rows: Array<[string, string]> = [
   ['state change to publish, p50 / p99 / max', `${percentile(latencies, 50).toFixed(2)} / ${percentile(latencies, 99).toFixed(2)} / ${latencies.at(-1)!.toFixed(2)} ms (${latencies.length} changes, ${lost} lost)`],
   ['bridge CPU per device at start-up (connect, handshake, status, publishes)', `${(perDevice(base.cpuAfterGcUs, started.cpuUs) / 1000).toFixed(2)} ms`],
   ['bridge CPU at idle', `${(((idle.cpuUs - settled.cpuAfterGcUs) / (IDLE_S * 1e6)) * 100).toFixed(2)} % of one core (${((idle.cpuUs - settled.cpuAfterGcUs) / IDLE_S / N).toFixed(1)} µs/s per device)`],
-  ['bridge CPU per device-side change (push in, 2 publishes out)', `${((changed.cpuUs - idle.cpuAfterGcUs - idleUsPerS * changeS) / CHANGES).toFixed(0)} µs (above the idle rate)`],
+  ['bridge CPU per device-side change (push in, 2 publishes out)', `${((changed.cpuUs - idle.cpuAfterGcUs - idleUsPerS * changeS) / CHANGES).toFixed(0)} µs above the idle rate (a bare MQTT.js client publishing the same two messages: ${floorUsPerChange.toFixed(0)} µs)`],
   ['bridge heap per device (after GC, settled)', `${kib(perDevice(base.heapUsed, settled.heapUsed))} KiB`],
   ['bridge external + array buffers per device', `${kib(perDevice(base.external + base.arrayBuffers, settled.external + settled.arrayBuffers))} KiB`],
   ['bridge RSS per device (settled / after idle)', `${kib(perDevice(base.rss, settled.rss))} / ${kib(perDevice(base.rss, idle.rss))} KiB`],
