@@ -7,10 +7,11 @@
  * Home Assistant's discovery when HA announces itself on `<prefix>/status`.
  */
 import { createFleet, TypedEventTarget, type Dps, type TuyaDevice, type TuyaFleet } from '@tuya/client'
-import { connect, type IClientOptions, type IClientPublishOptions, type IPublishPacket, type MqttClient } from 'mqtt'
+import type { IClientPublishOptions, IPublishPacket, MqttClient } from 'mqtt'
+import { connectClient, waitForConnection } from './broker.ts'
 import { parseCommand } from './commands.ts'
 import { haLightState } from './entities/ha-light.ts'
-import { CommandError, MqttBridgeError, UnknownDeviceError } from './errors.ts'
+import { CommandError, UnknownDeviceError } from './errors.ts'
 import { discoveryConfig, discoveryTopic } from './home-assistant.ts'
 import { profileFromValues } from './profile/derive.ts'
 import type { DeviceProfile } from './profile/types.ts'
@@ -98,7 +99,7 @@ export class TuyaMqttBridge extends TypedEventTarget<BridgeEventMap> {
    * @throws MqttBridgeError when the broker cannot be reached in time (its last error as `cause`)
    */
   async start(options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<void> {
-    if (!this.#client.connected) await this.#firstConnect(options.timeoutMs ?? 30_000, options.signal)
+    if (!this.#client.connected) await waitForConnection(this.#client, options.timeoutMs ?? 30_000, options.signal)
     void this.#fleet.connectAll().catch(() => {})
   }
 
@@ -166,14 +167,7 @@ export class TuyaMqttBridge extends TypedEventTarget<BridgeEventMap> {
   }
 
   #makeClient(mqtt: BridgeOptions['mqtt']): MqttClient {
-    const will = { topic: bridgeAvailabilityTopic(this.#root), payload: 'offline', qos: 1 as const, retain: true }
-    let client: MqttClient
-    if (typeof mqtt === 'string') client = connect(mqtt, { protocolVersion: 5, will, resubscribe: false })
-    else if (typeof mqtt === 'object' && mqtt !== null && typeof (mqtt as MqttClient).publish === 'function') client = mqtt as MqttClient
-    else if (typeof mqtt === 'object' && mqtt !== null && typeof (mqtt as { url?: unknown }).url === 'string') {
-      const { url, ...rest } = mqtt as IClientOptions & { url: string }
-      client = connect(url, { protocolVersion: 5, will, ...rest, resubscribe: false })
-    } else throw new TypeError('options.mqtt must be a URL such as mqtt://localhost:1883, MQTT.js options with url, or an MQTT.js client')
+    const client = connectClient(mqtt, { topic: bridgeAvailabilityTopic(this.#root), payload: 'offline', qos: 1, retain: true })
     client.on('connect', () => void this.#onBrokerConnect())
     client.on('close', () => this.emit('broker', { isConnected: false }))
     client.on('error', (error) => {
@@ -182,32 +176,6 @@ export class TuyaMqttBridge extends TypedEventTarget<BridgeEventMap> {
     })
     client.on('message', (topic, payload, packet) => this.#onMessage(topic, payload, packet))
     return client
-  }
-
-  #firstConnect(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      let lastError: Error | undefined
-      const done = (error?: Error): void => {
-        clearTimeout(timer)
-        this.#client.off('connect', onConnect)
-        this.#client.off('error', onError)
-        signal?.removeEventListener('abort', onAbort)
-        if (error === undefined) resolve()
-        else reject(error)
-      }
-      const onConnect = (): void => done()
-      const onError = (error: Error): void => {
-        lastError = error
-        // Refused credentials do not fix themselves: stop at once instead of retrying until the deadline.
-        if ((error as { code?: unknown }).code === 4 || (error as { code?: unknown }).code === 5 || (error as { code?: unknown }).code === 134 || (error as { code?: unknown }).code === 135) done(new MqttBridgeError(`the broker refused the connection: ${error.message}; check the username and password`, { cause: error }))
-      }
-      const onAbort = (): void => done(signal!.reason as Error)
-      const timer = setTimeout(() => done(new MqttBridgeError(`could not connect to the MQTT broker within ${timeoutMs} ms${lastError === undefined ? '' : `: ${lastError.message}`}; check the URL, that the broker runs, and TLS settings`, lastError === undefined ? undefined : { cause: lastError })), timeoutMs)
-      this.#client.on('connect', onConnect)
-      this.#client.on('error', onError)
-      if (signal?.aborted === true) onAbort()
-      else signal?.addEventListener('abort', onAbort, { once: true })
-    })
   }
 
   async #onBrokerConnect(): Promise<void> {
