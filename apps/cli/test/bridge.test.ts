@@ -5,14 +5,15 @@
  * (what SIGINT/SIGTERM do) publishes offline and exits 0.
  */
 import assert from 'node:assert/strict'
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createConnection, createServer } from 'node:net'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { delimiter, join } from 'node:path'
+import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { createMockDevice, type MockDevice } from '@tuya/mock'
 import { connectAsync, type MqttClient } from 'mqtt'
+import { SKIP_REASON, SKIP_SECURE_REASON, startMosquitto } from '../../../scripts/test-support/mosquitto.ts'
 import { createBridgeCommand } from '../src/commands/bridge.ts'
 import { COMMANDS } from '../src/commands/index.ts'
 import { KEY, PIPE, runCli, startCli, TTY, until } from './fixtures/device-cli.ts'
@@ -25,20 +26,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number }
   await new Promise<void>((resolve) => server.close(() => resolve()))
   return port
-}
-
-async function listening(port: number): Promise<void> {
-  const deadline = Date.now() + 5000
-  while (!(await new Promise<boolean>((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port }, () => {
-      socket.destroy()
-      resolve(true)
-    })
-    socket.once('error', () => resolve(false))
-  }))) {
-    if (Date.now() > deadline) throw new Error(`mosquitto did not listen on ${port}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
 }
 
 interface Seen { topic: string; text: string }
@@ -177,25 +164,16 @@ describe('tuya bridge usage', () => {
   })
 })
 
-function findMosquitto(): string | undefined {
-  for (const d of [...(process.env['PATH'] ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin']) if (d !== '' && existsSync(join(d, 'mosquitto'))) return join(d, 'mosquitto')
-  return undefined
-}
-const MOSQUITTO = findMosquitto()
-const NO_MOSQUITTO = MOSQUITTO === undefined || spawnSync(MOSQUITTO, ['-h']).error !== undefined ? 'mosquitto is not installed (apt-get install -y mosquitto; .ci/run installs it)' : false
-
-describe('tuya bridge against Mosquitto, devices from devices.json', { skip: NO_MOSQUITTO }, () => {
+describe('tuya bridge against Mosquitto, devices from devices.json', { skip: SKIP_REASON }, () => {
   it('uses the tinytuya mapping for discovery and the file for the port; an unreachable broker is one clear line', async () => {
-    const port = await freePort()
+    const broker = await startMosquitto()
+    const port = broker.port
     const dir = mkdtempSync(join(tmpdir(), 'tuya-bridge-mosq-'))
-    writeFileSync(join(dir, 'mosquitto.conf'), `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`)
-    const broker = spawn(MOSQUITTO!, ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' })
     await using mock = await createMockDevice({ version: '3.5', id: ID, localKey: KEY, dps: { '1': true, '19': 1234 } })
     try {
       const devices = join(dir, 'devices.json')
       writeFileSync(devices, JSON.stringify([{ id: ID, name: 'Meter', key: KEY, ip: '127.0.0.1', version: '3.5', product_name: 'Smart Plug', mapping: { '1': { code: 'switch_1', type: 'Boolean', values: {} }, '19': { code: 'cur_power', type: 'Integer', values: { unit: 'W', scale: 1 } } } }]))
       writeFileSync(join(dir, 'bridge.yaml'), `devices:\n  ${ID}:\n    port: ${mock.port}\n`)
-      await listening(port)
       const run = startCli(['bridge', '--mqtt', `mqtt://127.0.0.1:${port}`, '--devices', devices, '--config', join(dir, 'bridge.yaml')], commandsWith(PIPE))
       const watcher = await watch(`mqtt://127.0.0.1:${port}`, 5)
       try {
@@ -209,13 +187,34 @@ describe('tuya bridge against Mosquitto, devices from devices.json', { skip: NO_
         await watcher.client.endAsync(true)
       }
       assert.equal(await run.done, 0, run.err.join('\n'))
-      broker.kill('SIGTERM')
-      await new Promise((resolve) => broker.once('exit', resolve))
+      await broker.stop()
       const down = await runCli(['bridge', '--mqtt', `mqtt://127.0.0.1:${port}`, '--devices', devices, '--config', join(dir, 'bridge.yaml'), '--connect-timeout', '1'], commandsWith(PIPE))
       assert.equal(down.code, 1)
       assert.match(down.err.join('\n'), /could not connect to the MQTT broker within 1000 ms.*ECONNREFUSED/)
     } finally {
-      broker.kill('SIGTERM')
+      await broker.stop()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('tuya bridge with credentials and TLS', { skip: SKIP_SECURE_REASON }, () => {
+  it('--ca, --username and TUYA_MQTT_PASSWORD reach an mqtts:// broker that wants them', async () => {
+    const broker = await startMosquitto({ isTls: true, users: { ha: 'secret-pw' } })
+    await using mock = await createMockDevice({ version: '3.4', id: ID, localKey: KEY, dps: { '1': false } })
+    const dir = mkdtempSync(join(tmpdir(), 'tuya-bridge-tls-'))
+    try {
+      writeFileSync(join(dir, 'bridge.yaml'), `devices:\n  ${ID}:\n    key: ${KEY}\n    host: 127.0.0.1\n    port: ${mock.port}\n    version: "3.4"\n`)
+      const flags = ['bridge', '--mqtt', broker.url, '--ca', broker.caFile!, '--username', 'ha', '--config', join(dir, 'bridge.yaml'), '--connect-timeout', '3']
+      const run = await runCli([...flags, '--duration', '1'], commandsWith({ ...PIPE, env: { TUYA_MQTT_PASSWORD: 'secret-pw' } }))
+      assert.equal(run.code, 0, run.err.join('\n'))
+      assert.ok(run.err.some((l) => l.includes(`${ID}  online`)), run.err.join('\n'))
+      assert.ok(run.err.every((l) => !l.includes('secret-pw') && !l.includes(KEY)), 'neither the password nor the key in the log')
+      const refused = await runCli([...flags, '--duration', '1'], commandsWith({ ...PIPE, env: { TUYA_MQTT_PASSWORD: 'wrong' } }))
+      assert.equal(refused.code, 1)
+      assert.match(refused.err.join('\n'), /refused the connection.*check the username and password/)
+    } finally {
+      await broker.stop()
       rmSync(dir, { recursive: true, force: true })
     }
   })

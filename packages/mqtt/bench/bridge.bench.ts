@@ -14,7 +14,7 @@
  * Needs mosquitto (apt-get install mosquitto) and a build (`npx turbo run build`).
  */
 import { connectAsync } from 'mqtt'
-import { SKIP_REASON, startMosquitto } from '../test/support/mosquitto.ts'
+import { SKIP_REASON, startMosquitto } from '../../../scripts/test-support/mosquitto.ts'
 import { startChild, wallMs } from './support/ipc.ts'
 
 const N = Number(process.env['BRIDGE_DEVICES'] ?? 1000)

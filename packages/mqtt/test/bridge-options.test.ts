@@ -3,10 +3,11 @@
  * (no correlation data: a request id in the payload instead), a custom topic root, discovery off.
  */
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import { createMockDevice } from '@tuya/mock'
 import { createBridge, MqttBridgeError } from '../src/index.ts'
-import { freePort, SKIP_REASON, startMosquitto } from './support/mosquitto.ts'
+import { freePort, SKIP_REASON, SKIP_SECURE_REASON, startMosquitto } from '../../../scripts/test-support/mosquitto.ts'
 import { observe } from './support/observer.ts'
 
 describe('bridge options', () => {
@@ -62,3 +63,49 @@ describe('MQTT 3.1.1, a custom root, no discovery, a device without a profile', 
     }
   })
 })
+
+describe('broker credentials and TLS', { skip: SKIP_SECURE_REASON }, () => {
+  it('refuses at once with wrong credentials, connects with the right ones', async () => {
+    const broker = await startMosquitto({ users: { bridge: 'right-password' } })
+    await using mock = await createMockDevice({ version: '3.3', dps: { '1': true } })
+    const devices = [{ id: mock.id, key: mock.localKey, host: '127.0.0.1', port: mock.port, version: '3.3' as const }]
+    const wrong = createBridge({ mqtt: { url: broker.url, username: 'bridge', password: 'wrong', reconnectPeriod: 100 }, devices })
+    try {
+      const started = performance.now()
+      await assert.rejects(wrong.start({ timeoutMs: 10_000 }), (e: Error) => e instanceof MqttBridgeError && /refused the connection.*check the username and password/.test(e.message))
+      assert.ok(performance.now() - started < 5000, 'refused credentials do not wait for the deadline')
+    } finally {
+      await wrong.close()
+    }
+    const right = createBridge({ mqtt: { url: broker.url, username: 'bridge', password: 'right-password' }, devices })
+    try {
+      await right.start({ timeoutMs: 5000 })
+      const watcher = await observe(broker.url, ['tuya/#'], { username: 'bridge', password: 'right-password' })
+      await watcher.next(`tuya/${mock.id}/state`, () => true, { sinceIndex: 0 })
+      await watcher.close()
+    } finally {
+      await right.close()
+      await broker.stop()
+    }
+  })
+
+  it('connects over mqtts:// with the CA, and says so when the certificate cannot be verified', async () => {
+    const broker = await startMosquitto({ isTls: true })
+    const ca = readFileSync(broker.caFile!)
+    const untrusted = createBridge({ mqtt: { url: broker.url, reconnectPeriod: 100 }, devices: [] })
+    try {
+      await assert.rejects(untrusted.start({ timeoutMs: 1500 }), (e: Error) => e instanceof MqttBridgeError && /could not connect.*(self.signed|certificate|verify)/i.test(e.message))
+    } finally {
+      await untrusted.close()
+    }
+    const trusted = createBridge({ mqtt: { url: broker.url, ca }, devices: [] })
+    try {
+      await trusted.start({ timeoutMs: 5000 })
+      assert.equal(trusted.isConnected, true)
+    } finally {
+      await trusted.close()
+      await broker.stop()
+    }
+  })
+})
+

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test'
 import { createBridge, type BridgeLogEntry, type TuyaMqttBridge } from '../src/index.ts'
 import { bridgeDevices, CHILD_CID, CHILD_ID, DEVICES, startDevices, type RunningDevice } from './support/devices.ts'
 import { haProblems } from './support/ha-schema.ts'
-import { SKIP_REASON, startMosquitto, type Broker } from './support/mosquitto.ts'
+import { SKIP_REASON, startMosquitto, type Broker } from '../../../scripts/test-support/mosquitto.ts'
 import { observe, type Observer } from './support/observer.ts'
 
 if (SKIP_REASON !== false) {

@@ -27,9 +27,10 @@ export interface Observer {
  * Connects an observer (MQTT 5) and subscribes to `filters`.
  * @param url - the broker
  * @param filters - topic filters
+ * @param credentials - username and password, when the broker wants them
  */
-export async function observe(url: string, filters: string[]): Promise<Observer> {
-  const client = await connectAsync(url, { protocolVersion: 5, reconnectPeriod: 100, clientId: `observer-${Math.random().toString(16).slice(2)}` })
+export async function observe(url: string, filters: string[], credentials: { username?: string; password?: string } = {}): Promise<Observer> {
+  const client = await connectAsync(url, { protocolVersion: 5, reconnectPeriod: 100, clientId: `observer-${Math.random().toString(16).slice(2)}`, ...credentials })
   const messages: Seen[] = []
   const waiters = new Set<(m: Seen) => void>()
   client.on('message', (topic, payload, packet) => {
