@@ -233,9 +233,21 @@ export class TuyaMqttBridge extends TypedEventTarget<BridgeEventMap> {
     this.#setOnline(node, true)
     // Read the state once per connection: pushes carry only what changed.
     const reads = [node.handle.status({ timeoutMs: this.#timeoutMs }).then((dps) => this.#onDps(node, dps))]
-    for (const child of this.#children.get(id)?.values() ?? []) {
-      this.#setOnline(child, true)
-      reads.push(child.handle.status({ timeoutMs: this.#timeoutMs }).then((dps) => this.#onDps(child, dps)))
+    const children = [...(this.#children.get(id)?.values() ?? [])]
+    for (const child of children) reads.push(child.handle.status({ timeoutMs: this.#timeoutMs }).then((dps) => this.#onDps(child, dps)))
+    // A child the gateway lists as offline (out of radio range, no battery) is offline whatever the
+    // gateway's own connection; the list is read once per gateway connection. A gateway that does
+    // not answer the query (cmd 64) leaves its children following its own connection.
+    if (children.length > 0) {
+      reads.push(node.handle.subdevices({ timeoutMs: this.#timeoutMs }).then(
+        ({ offline }) => {
+          for (const child of children) this.#setOnline(child, node.isOnline && !offline.includes(child.cid!), 'offline at its gateway')
+        },
+        (error: unknown) => {
+          for (const child of children) this.#setOnline(child, node.isOnline)
+          throw error
+        },
+      ))
     }
     void Promise.allSettled(reads).then((results) => {
       for (const r of results) if (r.status === 'rejected') this.#log({ level: 'warn', message: `status read failed: ${errorOf(r.reason).message}`, device: id })
@@ -244,7 +256,8 @@ export class TuyaMqttBridge extends TypedEventTarget<BridgeEventMap> {
 
   #setOnline(node: Node | undefined, isOnline: boolean, reason?: string): void {
     if (node === undefined) return
-    const nodes = [node, ...(node.cid === undefined ? this.#children.get(node.id)?.values() ?? [] : [])]
+    // A gateway going offline takes its children with it; coming online, they wait for its list.
+    const nodes = [node, ...(node.cid === undefined && !isOnline ? this.#children.get(node.id)?.values() ?? [] : [])]
     for (const n of nodes) {
       if (n.isOnline === isOnline) continue
       n.isOnline = isOnline

@@ -190,6 +190,21 @@ if (SKIP_REASON !== false) {
       await watcher.next(`tuya/${d.id}/availability`, (m) => m.text === 'online', { sinceIndex: since, timeoutMs: 8000 })
     })
 
+    it('marks a gateway child offline when its gateway lists it offline (read at each gateway connection)', async () => {
+      const gw = gateway()
+      const topic = `tuya/${gw.id}/${CHILD_CID}/availability`
+      const since = watcher.messages.length
+      gw.mock.setSubdeviceOnline(CHILD_CID, false)
+      await gw.mock.restart({ downtimeMs: 200 })
+      await watcher.next(`tuya/${gw.id}/availability`, (m) => m.text === 'online', { sinceIndex: since, timeoutMs: 8000 })
+      // The gateway is back; the child, listed offline, never came back with it.
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      assert.deepEqual(watcher.messages.slice(since).filter((m) => m.topic === topic).map((m) => m.text), ['offline'])
+      gw.mock.setSubdeviceOnline(CHILD_CID, true)
+      await gw.mock.restart({ downtimeMs: 200 })
+      await watcher.next(topic, (m) => m.text === 'online', { sinceIndex: watcher.messages.length - 1, timeoutMs: 8000 })
+    })
+
     it('re-sends discovery when Home Assistant announces itself', async () => {
       const since = watcher.messages.length
       await watcher.publish('homeassistant/status', 'online')
