@@ -11,6 +11,8 @@ const problems = []
 
 // Core packages: no platform APIs, no clocks, no ambient randomness (STYLE.md "Sans-I/O core").
 const CORE = new Set(['@tuya/crypto', '@tuya/codec', '@tuya/session'])
+// The runtime dependencies an integration package may have beyond @noble/* and @tuya/*.
+const INTEGRATION_DEPS = { '@tuya/mqtt': ['mqtt', 'yaml'] }
 const RULES = [
   { re: /\bBuffer\b/, why: 'Buffer in src (use Uint8Array)', scope: 'all' },
   // @tuya/crypto/node is the opt-in native backend: a separate entry point, never imported by the main one.
@@ -50,7 +52,9 @@ for (const ws of workspaces()) {
     continue
   }
   const deps = Object.keys(ws.pkg.dependencies ?? {})
-  const foreign = deps.filter((d) => !d.startsWith('@noble/') && !d.startsWith('@tuya/'))
+  // Integration packages depend on their field's standard libraries (STYLE.md "package.json").
+  const allowed = INTEGRATION_DEPS[ws.name] ?? []
+  const foreign = deps.filter((d) => !d.startsWith('@noble/') && !d.startsWith('@tuya/') && !allowed.includes(d))
   if (foreign.length) problems.push(`${ws.name}: runtime dependencies other than @noble/* and @tuya/*: ${foreign.join(', ')}`)
   // A command-line tool (bin, no exports) is run, never imported: no types to check.
   const isBinOnly = ws.pkg.bin !== undefined && ws.pkg.exports === undefined

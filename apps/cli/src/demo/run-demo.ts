@@ -7,6 +7,7 @@ import { createDevice, type TuyaDevice } from '@tuya/client'
 import type { Dps } from '@tuya/codec'
 import { createDiscovery } from '@tuya/discovery'
 import { painter, type Paint } from '../style.ts'
+import { runBridgeStep } from './bridge-step.ts'
 import { CHILDREN, freeUdpPort, startDemoDevices, type DemoDevice } from './devices.ts'
 
 /** Options of {@link runDemo}. */
@@ -135,7 +136,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     await Promise.allSettled(devices.map((d) => d.mock.close()))
   }
 
-  say.step(7, 'Summary', undefined)
+  if (!(await runBridgeStep(say, 7, options.signal))) summary.lost++
+
+  say.step(8, 'Summary', undefined)
   say.info(`${summary.discovered} devices discovered, ${summary.connected} connected, ${summary.commands} commands answered, ${summary.pushes} pushes received, ${summary.reconnects} reconnect, ${summary.lost} commands lost`)
   if (options.isVerbose) say.info(`done in ${Date.now() - started} ms`)
   return summary
