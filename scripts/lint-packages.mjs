@@ -4,15 +4,13 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { ROOT, workspaces } from './workspaces.mjs'
+import { INTEGRATION_DEPS, ROOT, workspaces } from './workspaces.mjs'
 
 const bin = (name) => join(ROOT, 'node_modules', '.bin', name)
 const problems = []
 
 // Core packages: no platform APIs, no clocks, no ambient randomness (STYLE.md "Sans-I/O core").
 const CORE = new Set(['@tuya/crypto', '@tuya/codec', '@tuya/session'])
-// The runtime dependencies an integration package may have beyond @noble/* and @tuya/*.
-const INTEGRATION_DEPS = { '@tuya/mqtt': ['mqtt', 'yaml'] }
 const RULES = [
   { re: /\bBuffer\b/, why: 'Buffer in src (use Uint8Array)', scope: 'all' },
   // @tuya/crypto/node is the opt-in native backend: a separate entry point, never imported by the main one.

@@ -9,3 +9,5 @@ export interface Workspace {
 }
 /** The workspaces, in the order of the root package.json. */
 export function workspaces(): Workspace[]
+/** The runtime dependencies an integration package may have beyond @noble/* and @tuya/*. */
+export const INTEGRATION_DEPS: Readonly<Record<string, readonly string[]>>

@@ -21,3 +21,8 @@ export function workspaces() {
       return { name: pkg.name, dir, pkg, isPrivate: pkg.private === true }
     })
 }
+
+// The runtime dependencies an integration package may have beyond @noble/* and @tuya/*: the
+// field's standard libraries (STYLE.md), never home-made ones. The CLI's bridge command runs
+// MQTT.js, and aedes for --embedded-broker.
+export const INTEGRATION_DEPS = Object.freeze({ '@tuya/mqtt': ['mqtt', 'yaml'], '@tuya/cli': ['aedes', 'mqtt'] })

@@ -2,10 +2,10 @@
  * The multi-step operations of the handle: waiting for a connection, status (with the
  * device22 detection and DP-id probing of PROTOCOL.md §9), and the parsing of the sub-device list.
  */
-import { DataUnvalidError, type Dps } from '@tuya/codec'
+import { DataUnvalidError, VERSION_FACTS, type Dps } from '@tuya/codec'
 import type { CommandSpec, Reply } from './core/command.ts'
 import { device22Spec, statusSpec, type CallSettings } from './core/specs.ts'
-import { DEVICE22_PROBE_RANGES, TRAITS } from './core/traits.ts'
+import { DEVICE22_PROBE_RANGES } from './core/specs.ts'
 import type { ConnectedDetail } from './core/events.ts'
 import { certainFailureOf, isConfigurationError, OfflineError, TimeoutError } from './errors.ts'
 import type { DeviceEventTarget } from './events.ts'
@@ -89,7 +89,7 @@ export async function readStatus<H>(ops: HandleOps<H>, handle: H, cid: string | 
     reply = await ops.call(handle, spec, options)
   } catch (error) {
     const version = engine.version
-    const mayDetect = error instanceof DataUnvalidError && cid === undefined && !shared.isGateway && version !== undefined && TRAITS[version].device22 === 'detect'
+    const mayDetect = error instanceof DataUnvalidError && cid === undefined && !shared.isGateway && version !== undefined && VERSION_FACTS[version].device22 === 'detect'
     if (!mayDetect || engine.isDevice22) throw error
     engine.setDevice22()
     return readDevice22(ops, handle, shared, deadline, 0, {}, options)

@@ -3,7 +3,7 @@
  * The device conventions live here: which frames real 3.1/3.2 firmware sends in clear,
  * which header a push carries, the source-header serial.
  */
-import { encodeFrame, type EncodeFrameOptions, type KeyInput } from '@tuya/codec'
+import { encodeFrame, writeU32, type EncodeFrameOptions, type KeyInput } from '@tuya/codec'
 import type { Keyring, RandomSource } from '@tuya/crypto'
 import type { VersionProfile } from './profiles.ts'
 
@@ -19,13 +19,6 @@ export interface OutFrame {
   kind: 'reply' | 'push' | 'heartbeat'
   /** An error text (travels in clear on 3.1/3.2). */
   isError?: boolean
-}
-
-function writeU32(b: Uint8Array, at: number, n: number): void {
-  b[at] = n >>> 24
-  b[at + 1] = n >>> 16
-  b[at + 2] = n >>> 8
-  b[at + 3] = n
 }
 
 /**

@@ -2,8 +2,8 @@
  * Everything that differs between the 3.4 and 3.5 negotiations, in one table (STYLE.md,
  * h11 `_state.py` "Rule 1"). No other file branches on the version.
  */
-import type { FrameFormat } from '@tuya/codec'
-import { aesEcbEncrypt, aesGcmEncrypt, assertBytes, crc32, type KeyOrCipher } from '@tuya/crypto'
+import { sniffFrame, VERSION_FACTS, type FrameFormat } from '@tuya/codec'
+import { aesEcbEncrypt, aesGcmEncrypt, assertBytes, type KeyOrCipher } from '@tuya/crypto'
 import type { HandshakeVersion } from './types.ts'
 
 /** Length of both nonces (client `cn`, device `dn`) and of the session key, in bytes. */
@@ -43,19 +43,20 @@ function deriveV35(localKey: KeyOrCipher, clientNonce: Uint8Array, deviceNonce: 
   return sessionKey
 }
 
-// A 55AA frame ending in CRC32 || 0000AA55 (PROTOCOL.md §3.1). A 3.4 HMAC trailer passes
-// this by chance with probability 2^-32.
+// A 55AA frame ending in a valid CRC32 belongs to 3.1-3.3 (PROTOCOL.md §3.1); a 3.4 HMAC
+// trailer passes this by chance with probability 2^-32.
 function hasCrcTrailer(frame: Uint8Array): boolean {
-  const n = frame.length
-  if (n < 24) return false
-  const view = new DataView(frame.buffer, frame.byteOffset, n)
-  return view.getUint32(n - 4) === 0x0000aa55 && view.getUint32(n - 8) === crc32(frame, 0, n - 8)
+  try {
+    return sniffFrame(frame).hasCrc
+  } catch {
+    return false
+  }
 }
 
 /** The negotiation rules of each version. */
 export const PROTOCOLS: { readonly [V in HandshakeVersion]: HandshakeRules } = {
-  '3.4': { format: '55aa', deriveSessionKey: deriveV34, isOlderVersionFrame: hasCrcTrailer },
-  '3.5': { format: '6699', deriveSessionKey: deriveV35, isOlderVersionFrame: () => false },
+  '3.4': { format: VERSION_FACTS['3.4'].format, deriveSessionKey: deriveV34, isOlderVersionFrame: hasCrcTrailer },
+  '3.5': { format: VERSION_FACTS['3.5'].format, deriveSessionKey: deriveV35, isOlderVersionFrame: () => false },
 }
 
 /** What a frame format tells about the peer's version, and what to do, for error messages. */

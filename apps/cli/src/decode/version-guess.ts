@@ -3,8 +3,7 @@
  * 6699 -> 3.5; 55AA whose trailer is not a CRC32 -> 3.4 (HMAC); 55AA with a CRC32: a body
  * starting with `{` or `3.1` -> 3.1, a clear `3.2` header -> 3.2, otherwise 3.3.
  */
-import type { Direction, ProtocolVersion } from '@tuya/codec'
-import { crc32 } from '@tuya/crypto'
+import { readU32, sniffFrame, type Direction, type ProtocolVersion } from '@tuya/codec'
 
 /** A guessed version; `isCertain` when the bytes prove it (a 3.3 guess without a `3.3` header is not). */
 export interface VersionGuess {
@@ -12,10 +11,6 @@ export interface VersionGuess {
   readonly isCertain: boolean
   /** Why, for messages: `6699 frame`, `HMAC trailer`, ... */
   readonly reason: string
-}
-
-function u32(b: Uint8Array, i: number): number {
-  return ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0
 }
 
 function startsWith(b: Uint8Array, at: number, text: string): boolean {
@@ -30,8 +25,11 @@ function startsWith(b: Uint8Array, at: number, text: string): boolean {
  * @returns true when the 4 bytes before the suffix are the CRC32 of everything before them
  */
 export function hasCrcTrailer(frame: Uint8Array): boolean {
-  if (frame.length < 24) return false
-  return crc32(frame, 0, frame.length - 8) === u32(frame, frame.length - 8)
+  try {
+    return sniffFrame(frame).hasCrc
+  } catch {
+    return false
+  }
 }
 
 /**
@@ -42,7 +40,7 @@ export function hasCrcTrailer(frame: Uint8Array): boolean {
  */
 export function guessVersion(frame: Uint8Array, direction?: Direction): VersionGuess | undefined {
   if (frame.length < 16) return undefined
-  const prefix = u32(frame, 0)
+  const prefix = readU32(frame, 0)
   if (prefix === 0x00006699) return { version: '3.5', isCertain: true, reason: '6699 frame' }
   if (prefix !== 0x000055aa) return undefined
   if (!hasCrcTrailer(frame)) return { version: '3.4', isCertain: true, reason: '55AA frame without a CRC32 trailer (HMAC)' }

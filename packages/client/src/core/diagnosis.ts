@@ -1,16 +1,13 @@
 /**
  * What a device frame that fails under the configured version tells about the version the
- * device speaks: its format (6699 is 3.5's alone), or a decoding under another version's rules
- * that succeeds with the same local key (a 3.3 reply to a 3.1 query decrypts as 3.3). Only
- * 3.1-3.3 data frames can be checked this way: 3.4/3.5 data frames need the session key.
+ * device speaks: what its framing fits without a key (`sniffFrame`: 6699 is 3.5's alone), or
+ * a decoding under another version's rules that succeeds with the same local key (a 3.3 reply
+ * to a 3.1 query decrypts as 3.3). Only 3.1-3.3 data frames can be decoded this way: 3.4/3.5
+ * data frames need the session key.
  */
-import { decodeFrame, readFrameHeader, type DecodedFrame, type ProtocolVersion } from '@tuya/codec'
+import { decodeFrame, sniffFrame, VERSION_FACTS, type DecodedFrame, type FrameSniff, type ProtocolVersion } from '@tuya/codec'
 import { headerVersion } from './probe.ts'
 import { withRetcode } from './retcode.ts'
-import { TRAITS } from './traits.ts'
-
-/** Newest first: a 3.2/3.3 frame (the same rules) is named 3.3, the version nearly all such devices report. */
-const NEWEST_FIRST = (Object.keys(TRAITS) as ProtocolVersion[]).sort().reverse()
 
 /**
  * The version a frame shows, when it is not `expected`.
@@ -21,23 +18,22 @@ const NEWEST_FIRST = (Object.keys(TRAITS) as ProtocolVersion[]).sort().reverse()
  * @returns the version the frame belongs to, or undefined when it shows none (a damaged frame, a wrong key)
  */
 export function foreignVersion(raw: Uint8Array, expected: ProtocolVersion, localKey: Uint8Array, maxFrameBytes: number): ProtocolVersion | undefined {
-  let format: string
+  const frame = withRetcode(raw)
+  let sniff: FrameSniff
   try {
-    format = readFrameHeader(raw).format
+    sniff = sniffFrame(frame)
   } catch {
     return undefined
   }
-  for (const version of NEWEST_FIRST) {
-    const traits = TRAITS[version]
-    if (version === expected) continue
-    if (traits.integrity === 'gcm') {
-      if (format === '6699') return version
-      continue
-    }
-    if (traits.handshake !== undefined) continue
-    const frame = tryDecode(withRetcode(raw), version, localKey, maxFrameBytes)
+  // Only one version frames it this way, and it is not ours (a 6699 frame on 3.3).
+  const [only, ...others] = sniff.versions
+  if (only !== undefined && others.length === 0 && only !== expected && VERSION_FACTS[only].hasHandshake) return only
+  // Newest first: a 3.2/3.3 frame (the same rules) is named 3.3, the version nearly all such devices report.
+  for (const version of [...sniff.versions].reverse()) {
+    if (version === expected || VERSION_FACTS[version].hasHandshake) continue
+    const decoded = tryDecode(frame, version, localKey, maxFrameBytes)
     // Proof: JSON that only this version's decryption (or, on 3.1, its clear-text rule) yields.
-    if (frame?.json !== undefined && (frame.isEncrypted || traits.sendsClearQueries)) return headerVersion(frame.header) ?? version
+    if (decoded?.json !== undefined && (decoded.isEncrypted || VERSION_FACTS[version].sendsClearQueries)) return sniff.headerVersion ?? headerVersion(decoded.header) ?? version
   }
   return undefined
 }

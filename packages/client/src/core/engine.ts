@@ -7,7 +7,7 @@
  * This file is the lifecycle (connect, fail, back off, reconnect); {@link Traffic} carries
  * the commands and frames of the current connection.
  */
-import type { ProtocolVersion } from '@tuya/codec'
+import { VERSION_FACTS, type ProtocolVersion } from '@tuya/codec'
 import type { Keyring, RandomSource } from '@tuya/crypto'
 import { certainFailureOf, ClosedError, isConfigurationError, OfflineError } from '../errors.ts'
 import { backoffDelay, type BackoffOptions } from './backoff.ts'
@@ -18,7 +18,6 @@ import { closedWhileConnecting, connectionEnded, connectTimeout, offline, openFa
 import { Link } from './link.ts'
 import type { Logger } from './log.ts'
 import { Traffic, type TrafficContext } from './traffic.ts'
-import { TRAITS } from './traits.ts'
 
 /** Settings of the engine (resolved options). */
 export interface EngineConfig {
@@ -272,7 +271,7 @@ export class Engine implements TrafficContext {
   onReady(version: ProtocolVersion, isDevice22: boolean): void {
     const isDetected = this.#version === undefined
     this.#version = version
-    if (isDevice22 || TRAITS[version].device22 === 'always') this.#isDevice22 = true
+    if (isDevice22 || VERSION_FACTS[version].device22 === 'always') this.#isDevice22 = true
     const now = this.config.now()
     this.#traffic.begin(now)
     this.#connectDeadline = Infinity

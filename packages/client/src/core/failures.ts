@@ -1,9 +1,8 @@
 /**
  * The errors the engine produces, with messages that say what happened and what to do.
  */
-import { CMD, commandName, type ProtocolVersion } from '@tuya/codec'
+import { CMD, commandName, VERSION_FACTS, type ProtocolVersion } from '@tuya/codec'
 import { ConnectionError, ConnectionLostError, OfflineError, TimeoutError, VersionNotFoundError, WrongKeyError, WrongVersionError, type CertainFailure, type ConnectionFailure } from '../errors.ts'
-import { TRAITS } from './traits.ts'
 
 /** The TCP connection could not be opened; `failure` tells a refusal, a name that does not resolve and a missing permission apart. */
 export function openFailed(error: Error, deviceId: string): ConnectionError {
@@ -67,7 +66,7 @@ export function connectTimeout(stage: { isOpen: boolean; version: string | undef
  * the command travelled in clear (a 3.1 query needs no key).
  */
 export function silence(cmd: number, timeoutMs: number, freshVersion: ProtocolVersion | undefined, deviceId: string): Error {
-  if (freshVersion !== undefined && TRAITS[freshVersion].sendsClearQueries && cmd !== CMD.CONTROL) {
+  if (freshVersion !== undefined && VERSION_FACTS[freshVersion].sendsClearQueries && cmd !== CMD.CONTROL) {
     return new WrongVersionError(`the device ignored a ${commandName(cmd)} that protocol ${freshVersion} sends unencrypted (no key involved) for ${timeoutMs} ms: it does not speak ${freshVersion}; set its version, or version: 'auto'`, { deviceId })
   }
   if (freshVersion !== undefined) {

@@ -4,13 +4,12 @@
  * increasing, handshake frames included). Bytes in through `receive`, results out through
  * a {@link LinkSink}; frames out through `encode`.
  */
-import { decodeFrame, Deframer, encodeFrame, readFrameHeader, type DecodedFrame, type DiscardInfo, type JsonPayload, type ProtocolVersion } from '@tuya/codec'
+import { decodeFrame, Deframer, encodeFrame, readFrameHeader, VERSION_FACTS, type DecodedFrame, type DiscardInfo, type JsonPayload, type ProtocolVersion } from '@tuya/codec'
 import type { Keyring, RandomSource } from '@tuya/crypto'
-import { createSession, type Session } from '@tuya/session'
+import { createSession, type HandshakeVersion, type Session } from '@tuya/session'
 import { PROBE_FRAMES, VersionProbe, type ProbeResult } from './probe.ts'
 import { withRetcode } from './retcode.ts'
 import { handshakeFailure } from './session-errors.ts'
-import { TRAITS } from './traits.ts'
 
 /** Where a link delivers what it reads. Calls happen synchronously inside `receive`. */
 export interface LinkSink {
@@ -119,13 +118,13 @@ export class Link {
       this.#seq = frames.length + 1
       return frames
     }
-    const handshake = TRAITS[version].handshake
-    if (handshake === undefined) {
+    if (!VERSION_FACTS[version].hasHandshake) {
       this.#state = 'ready'
       this.#sink.ready(version, false)
       return []
     }
-    this.#session = createSession({ role: 'client', version: handshake, localKey: this.#key, random: this.#config.random, firstSeq: 1, cryptoBackend: this.#config.keyring.backend })
+    // hasHandshake: the version is 3.4 or 3.5, the versions a session negotiates.
+    this.#session = createSession({ role: 'client', version: version as HandshakeVersion, localKey: this.#key, random: this.#config.random, firstSeq: 1, cryptoBackend: this.#config.keyring.backend })
     const frames = this.#session.start().send
     this.#seq = this.#session.nextSeq
     return frames
@@ -169,7 +168,7 @@ export class Link {
     const version = this.#version!
     let frame: DecodedFrame
     try {
-      const bytes = TRAITS[version].integrity === 'crc' ? withRetcode(raw) : raw
+      const bytes = VERSION_FACTS[version].integrity === 'crc' ? withRetcode(raw) : raw
       frame = decodeFrame(bytes, { version, key: this.#key, maxFrameBytes: this.#config.maxFrameBytes, keyring: this.#config.keyring })
     } catch (error) {
       this.#sink.badFrame(error as Error, raw)
@@ -225,10 +224,10 @@ export class Link {
     this.#version = result.version
     this.#key = result.key
     this.#seq = result.nextSeq
-    this.#isDrainingProbe = TRAITS[result.version].echoesSeq
+    this.#isDrainingProbe = VERSION_FACTS[result.version].echoesSeq
     for (const bytes of result.send) this.#sink.send(bytes)
     this.#state = 'ready'
-    if (TRAITS[result.version].handshake !== undefined || (result.frame?.isEncrypted ?? false)) this.hasProvenKey = true
+    if (VERSION_FACTS[result.version].hasHandshake || (result.frame?.isEncrypted ?? false)) this.hasProvenKey = true
     this.#sink.ready(result.version, result.isDevice22)
     if (result.frame !== undefined && this.#state === 'ready') this.#sink.probeAnswer(result.frame, raw)
   }

@@ -8,13 +8,12 @@
  * "data unvalid" 3.2, an AES-ECB reply 3.3 (or the version in its 15-byte header).
  * Seqs strictly increase in what each version accepts (§12): 1, 2, 3(+FINISH 4), 4(+FINISH 5).
  */
-import { buildStatusRequest, decodeFrame, DecryptError, encodeFrame, isProtocolVersion, readFrameHeader, type DecodedFrame, type ProtocolVersion } from '@tuya/codec'
+import { buildStatusRequest, decodeFrame, DecryptError, encodeFrame, isProtocolVersion, readFrameHeader, VERSION_FACTS, type DecodedFrame, type ProtocolVersion } from '@tuya/codec'
 import type { Keyring, RandomSource } from '@tuya/crypto'
 import { createSession, type Session } from '@tuya/session'
 import { WrongKeyError } from '../errors.ts'
 import { withRetcode } from './retcode.ts'
 import { handshakeFailure } from './session-errors.ts'
-import { TRAITS } from './traits.ts'
 
 /** What the probe found. */
 export interface ProbeResult {
@@ -121,7 +120,7 @@ export class VersionProbe {
     // 3.2 sends its error texts in clear; 3.3 device22 units encrypt them (§11).
     if (!d33.isEncrypted) return refused ? { ...base, version: CLEAR_REFUSAL_VERSION, isDevice22: true } : undefined
     const version = headerVersion(d33.header) ?? '3.3'
-    return { ...base, version, frame: d33, isDevice22: refused || TRAITS[version].device22 === 'always' }
+    return { ...base, version, frame: d33, isDevice22: refused || VERSION_FACTS[version].device22 === 'always' }
   }
 }
 

@@ -5,22 +5,12 @@
  * frames pass through untouched. A frame without them whose CRC is intact gets a zero retcode
  * inserted (and a fresh CRC) before decoding, which is tuyapi's own heuristic.
  */
+import { readU32, writeU32 } from '@tuya/codec'
 import { crc32 } from '@tuya/crypto'
 
 const HEADER = 16
 const TRAILER = 8 // CRC + suffix
 const MIN_DEVICE_LENGTH = 12 // retcode + CRC + suffix
-
-function readU32(b: Uint8Array, at: number): number {
-  return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0
-}
-
-function writeU32(b: Uint8Array, at: number, n: number): void {
-  b[at] = n >>> 24
-  b[at + 1] = (n >>> 16) & 0xff
-  b[at + 2] = (n >>> 8) & 0xff
-  b[at + 3] = n & 0xff
-}
 
 /**
  * Returns the frame with a retcode: as is when it has one (or is not an intact 55AA+CRC

@@ -15,7 +15,6 @@ import {
   type RequestContext,
 } from '@tuya/codec'
 import type { BuildContext, CommandMode, CommandSpec } from './command.ts'
-import { DEVICE22_PROBE_RANGES } from './traits.ts'
 
 /** Timeout, retries and fail-fast of one call. */
 export interface CallSettings {
@@ -121,4 +120,19 @@ export function subdevicesSpec(settings: CallSettings): CommandSpec {
  */
 export function rawSpec(cmd: number, payload: JsonPayload | Uint8Array | string, mode: CommandMode, cid: string | undefined, settings: CallSettings): CommandSpec {
   return { build: () => ({ cmd, payload }), mode, cid, ...settings }
+}
+
+/**
+ * device22 DP-id probe ranges, one per request (§9: the reference client's order; DP 1 is
+ * always added by the request builder). Keeps each request well under ~255 bytes of JSON.
+ */
+export const DEVICE22_PROBE_RANGES: readonly (readonly number[])[] = [
+  range(2, 10), range(11, 20), range(21, 30), range(50, 60), range(61, 70),
+  range(100, 110), range(111, 120), range(121, 130), range(131, 140),
+]
+
+function range(from: number, to: number): number[] {
+  const out: number[] = []
+  for (let i = from; i <= to; i++) out.push(i)
+  return out
 }

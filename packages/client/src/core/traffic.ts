@@ -3,7 +3,7 @@
  * device frames to them, STATUS pushes into the DP cache, keep-alive heartbeats and the
  * missed-reply checks. The lifecycle ({@link Engine}) decides when there is a connection.
  */
-import { CMD, NotJsonError, parseDevicePayload, type DecodedFrame, type DeviceMessage, type DiscardInfo, type Dps, type ProtocolVersion } from '@tuya/codec'
+import { CMD, NotJsonError, parseDevicePayload, readU32, VERSION_FACTS, type DecodedFrame, type DeviceMessage, type DiscardInfo, type Dps, type ProtocolVersion } from '@tuya/codec'
 import { DecryptError } from '@tuya/crypto'
 import { isConfigurationError } from '../errors.ts'
 import { Command, type BuildContext, type BuiltCommand } from './command.ts'
@@ -16,7 +16,6 @@ import { expiredUnsent, heartbeatMissed, lostAfterWrite, outOfSync, silence, und
 import type { Link, LinkSink } from './link.ts'
 import { frameEntry } from './log.ts'
 import { heartbeatSpec } from './specs.ts'
-import { TRAITS } from './traits.ts'
 
 /** What the traffic needs from the lifecycle (the {@link Engine} itself: no closures per device). */
 export interface TrafficContext {
@@ -173,7 +172,7 @@ export class Traffic implements LinkSink, CommandWriter {
    */
   #freshSilenceVersion(): ProtocolVersion | undefined {
     const version = this.#link?.version
-    return !this.hasProvenKey && this.#linkFrames === 0 && version !== undefined && TRAITS[version].handshake === undefined ? version : undefined
+    return !this.hasProvenKey && this.#linkFrames === 0 && version !== undefined && !VERSION_FACTS[version].hasHandshake ? version : undefined
   }
 
   /**
@@ -246,7 +245,7 @@ export class Traffic implements LinkSink, CommandWriter {
     if (message.type === 'dps') this.#applyDps(message.dps, message.cid, 'reply')
     const now = config.now()
     const version = this.#link?.version
-    const echoedSeq = version !== undefined && TRAITS[version].echoesSeq ? frame.seq : undefined
+    const echoedSeq = version !== undefined && VERSION_FACTS[version].echoesSeq ? frame.seq : undefined
     const heartbeat = this.#heartbeat
     const outcome = this.dispatcher.onReply(frame.cmd, echoedSeq, frame.retcode, message, frame.text, now)
     if (outcome === 'unmatched') {
@@ -315,7 +314,7 @@ export class Traffic implements LinkSink, CommandWriter {
         return
       }
       const isKeySymptom = error instanceof DecryptError || error instanceof NotJsonError
-      if (isKeySymptom && TRAITS[version].handshake === undefined) {
+      if (isKeySymptom && !VERSION_FACTS[version].hasHandshake) {
         this.#ctx.fail(undecryptable(version, error, config.deviceId))
         return
       }
@@ -325,13 +324,11 @@ export class Traffic implements LinkSink, CommandWriter {
 }
 
 function readSeq(bytes: Uint8Array): number {
-  // 55AA: seq at 4..8; 6699: at 6..10.
-  const at = bytes[2] === 0x55 ? 4 : 6
-  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0
+  // 55AA: seq at 4..8; 6699: at 6..10 (the third prefix byte tells them apart).
+  return readU32(bytes, bytes[2] === 0x55 ? 4 : 6)
 }
 
 function readCmd(bytes: Uint8Array): number {
-  // 55AA: cmd at 8..12; 6699: at 10..14 (the third prefix byte tells them apart).
-  const at = bytes[2] === 0x55 ? 8 : 10
-  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0
+  // 55AA: cmd at 8..12; 6699: at 10..14.
+  return readU32(bytes, bytes[2] === 0x55 ? 8 : 10)
 }
