@@ -5,33 +5,11 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { nobleBackend, type CipherKey, type CryptoBackend } from '@tuya/crypto'
+import { nobleBackend, type CryptoBackend } from '@tuya/crypto'
 import { nodeCryptoBackend } from '@tuya/crypto/node'
+import { watchingBackend as watching } from '../../../scripts/test-support/watching-backend.ts'
 import { createDevice } from '../src/index.ts'
 import { nextEvent, pair } from './helpers/setup.ts'
-
-/** `inner` with its imports and destroys counted. */
-function watching(inner: CryptoBackend): CryptoBackend & { imports: number; destroys: number; live: () => number } {
-  const backend = {
-    name: `watching ${inner.name}`,
-    imports: 0,
-    destroys: 0,
-    live: () => backend.imports - backend.destroys,
-    importKey(key: Uint8Array): CipherKey {
-      backend.imports++
-      const k = inner.importKey(key)
-      return {
-        ecbEncrypt: (b) => k.ecbEncrypt(b),
-        ecbDecrypt: (b) => k.ecbDecrypt(b),
-        gcmEncrypt: (iv, p, a) => k.gcmEncrypt(iv, p, a),
-        gcmDecrypt: (iv, s, a) => k.gcmDecrypt(iv, s, a),
-        hmacSha256: (m) => k.hmacSha256(m),
-        destroy: () => (backend.destroys++, k.destroy()),
-      }
-    },
-  }
-  return backend
-}
 
 describe('cryptoBackend', () => {
   for (const version of ['3.3', '3.4', '3.5'] as const) {

@@ -6,30 +6,10 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { decodeFrame } from '@tuya/codec'
-import { nobleBackend, type CipherKey, type CryptoBackend } from '@tuya/crypto'
+import { nobleBackend, type CryptoBackend } from '@tuya/crypto'
 import { nodeCryptoBackend } from '@tuya/crypto/node'
+import { watchingBackend as watching } from '../../../scripts/test-support/watching-backend.ts'
 import { CoreClient, makeCore, writes } from './helpers/core.ts'
-
-function watching(inner: CryptoBackend): CryptoBackend & { imports: number; destroys: number } {
-  const backend = {
-    name: `watching ${inner.name}`,
-    imports: 0,
-    destroys: 0,
-    importKey(key: Uint8Array): CipherKey {
-      backend.imports++
-      const k = inner.importKey(key)
-      return {
-        ecbEncrypt: (b) => k.ecbEncrypt(b),
-        ecbDecrypt: (b) => k.ecbDecrypt(b),
-        gcmEncrypt: (iv, p, a) => k.gcmEncrypt(iv, p, a),
-        gcmDecrypt: (iv, s, a) => k.gcmDecrypt(iv, s, a),
-        hmacSha256: (m) => k.hmacSha256(m),
-        destroy: () => (backend.destroys++, k.destroy()),
-      }
-    },
-  }
-  return backend
-}
 
 /** A handshake (3.4/3.5) and a status query against a core on `backend`: the DPs the client reads. */
 function conversation(version: '3.3' | '3.4' | '3.5', backend: CryptoBackend): unknown {

@@ -5,34 +5,13 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { bytesToHex, nobleBackend, type CipherKey, type CryptoBackend } from '@tuya/crypto'
+import { bytesToHex, nobleBackend, type CryptoBackend } from '@tuya/crypto'
 import { nodeCryptoBackend } from '@tuya/crypto/node'
+import { watchingBackend } from '../../../scripts/test-support/watching-backend.ts'
 import { createSession, WrongLocalKeyError, type HandshakeVersion } from '../src/index.ts'
 import { handshake, seededRandom } from './helpers.ts'
 
 const LOCAL_KEY = '4a5e1f0c9b2d7e38'
-
-/** A backend on noble that counts imports and destroys. */
-function watching(): CryptoBackend & { imports: number; destroys: number } {
-  const backend = {
-    name: 'watching',
-    imports: 0,
-    destroys: 0,
-    importKey(key: Uint8Array): CipherKey {
-      backend.imports++
-      const inner = nobleBackend.importKey(key)
-      return {
-        ecbEncrypt: (b) => inner.ecbEncrypt(b),
-        ecbDecrypt: (b) => inner.ecbDecrypt(b),
-        gcmEncrypt: (iv, p, a) => inner.gcmEncrypt(iv, p, a),
-        gcmDecrypt: (iv, s, a) => inner.gcmDecrypt(iv, s, a),
-        hmacSha256: (m) => inner.hmacSha256(m),
-        destroy: () => (backend.destroys++, inner.destroy()),
-      }
-    },
-  }
-  return backend
-}
 
 function run(version: HandshakeVersion, backend: CryptoBackend | undefined) {
   const client = createSession({ role: 'client', version, localKey: LOCAL_KEY, random: seededRandom(7), ...(backend ? { cryptoBackend: backend } : {}) })
@@ -47,14 +26,14 @@ describe('cryptoBackend', () => {
       assert.deepEqual(run(version, nodeCryptoBackend), run(version, undefined))
     })
     it(`${version}: the local key is imported once into the chosen backend and wiped when the handshake ends`, () => {
-      const backend = watching()
+      const backend = watchingBackend(nobleBackend)
       run(version, backend)
       assert.equal(backend.imports, 1)
       assert.equal(backend.destroys, 1)
     })
   }
   it('a failed handshake wipes the import too', () => {
-    const backend = watching()
+    const backend = watchingBackend(nobleBackend)
     const client = createSession({ role: 'client', version: '3.5', localKey: LOCAL_KEY, cryptoBackend: backend })
     client.start()
     // A RESP made under another local key.
