@@ -39,6 +39,12 @@ export interface VersionFacts {
   readonly device22: 'never' | 'detect' | 'always'
   /** Clients send every command but CONTROL unencrypted (3.1, §6.1): such a query needs no key. */
   readonly sendsClearQueries: boolean
+  /**
+   * The seq of this version's frame in a client's `version: 'auto'` probe (one frame per
+   * version a device can be told apart by, §18.29), or undefined: a 3.2 device answers the
+   * 3.3 frame (with a clear refusal).
+   */
+  readonly probeSeq: number | undefined
 }
 
 /** Everything that differs between protocol versions. */
@@ -69,6 +75,7 @@ const v31: Protocol = {
   ...crcFacts,
   device22: 'never',
   sendsClearQueries: true,
+  probeSeq: 1,
   frame: crcFrames,
   payload: payloadV31,
   versionHeader: versionHeader('3.1'),
@@ -83,6 +90,7 @@ const v32: Protocol = {
   ...crcFacts,
   device22: 'always',
   sendsClearQueries: false,
+  probeSeq: undefined,
   frame: crcFrames,
   payload: payloadV33,
   versionHeader: versionHeader('3.2'),
@@ -93,7 +101,7 @@ const v32: Protocol = {
   requests: { status: 'device22', control: 'legacy' },
 }
 
-const v33: Protocol = { ...v32, version: '3.3', device22: 'detect', versionHeader: versionHeader('3.3'), requests: legacy }
+const v33: Protocol = { ...v32, version: '3.3', device22: 'detect', probeSeq: 2, versionHeader: versionHeader('3.3'), requests: legacy }
 
 const v34: Protocol = {
   version: '3.4',
@@ -103,6 +111,7 @@ const v34: Protocol = {
   echoesSeq: false,
   device22: 'detect',
   sendsClearQueries: false,
+  probeSeq: 3,
   frame: hmacFrames,
   payload: payloadV34,
   versionHeader: versionHeader('3.4'),
@@ -120,6 +129,7 @@ const v35: Protocol = {
   echoesSeq: false,
   device22: 'never',
   sendsClearQueries: false,
+  probeSeq: 4,
   frame: gcmFrames,
   payload: payloadV35,
   versionHeader: versionHeader('3.5'),
@@ -133,8 +143,8 @@ const v35: Protocol = {
 export const PROTOCOLS = { '3.1': v31, '3.2': v32, '3.3': v33, '3.4': v34, '3.5': v35 } as const satisfies Record<ProtocolVersion, Protocol>
 
 function factsOf(p: Protocol): VersionFacts {
-  const { version, format, integrity, hasHandshake, echoesSeq, device22, sendsClearQueries } = p
-  return Object.freeze({ version, format, integrity, hasHandshake, echoesSeq, device22, sendsClearQueries })
+  const { version, format, integrity, hasHandshake, echoesSeq, device22, sendsClearQueries, probeSeq } = p
+  return Object.freeze({ version, format, integrity, hasHandshake, echoesSeq, device22, sendsClearQueries, probeSeq })
 }
 
 /**

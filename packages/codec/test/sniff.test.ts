@@ -62,4 +62,12 @@ describe('VERSION_FACTS', () => {
       assert.equal(decodeFrame(frame, { version, key: '0123456789abcdef', direction: 'toDevice' }).version, version)
     }
   })
+
+  it('gives the auto probe one frame per distinguishable version, seqs 1, 2, 3 ... in version order', () => {
+    const probed = PROTOCOL_VERSIONS.filter((v) => VERSION_FACTS[v].probeSeq !== undefined)
+    assert.deepEqual(probed.map((v) => VERSION_FACTS[v].probeSeq), probed.map((_, i) => i + 1))
+    // Every format/integrity pair is probed, so every device answers one of the frames.
+    const kinds = (vs: readonly string[]) => new Set(vs.map((v) => `${VERSION_FACTS[v as '3.1'].format}/${VERSION_FACTS[v as '3.1'].integrity}`))
+    assert.deepEqual(kinds(probed), kinds(PROTOCOL_VERSIONS))
+  })
 })
