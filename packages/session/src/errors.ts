@@ -3,6 +3,7 @@
  * configuration that matches it) is at fault, never the caller's code: bad arguments
  * throw `TypeError`/`RangeError` instead (h11's local-vs-remote split).
  */
+import type { ProtocolVersion } from '@tuya/codec'
 import { TuyaError } from '@tuya/crypto'
 
 /**
@@ -20,6 +21,16 @@ export class HandshakeError extends TuyaError {
  */
 export class WrongLocalKeyError extends HandshakeError {
   static override readonly code: string = 'TUYA_ERR_HANDSHAKE_WRONG_KEY'
+  /**
+   * How the key showed itself wrong: a handshake proof or frame that does not verify
+   * (`proof`), or a 3.1-3.3 reply that does not decrypt (`undecryptable`).
+   */
+  readonly symptom: 'proof' | 'undecryptable'
+
+  constructor(message: string, options?: ErrorOptions & { symptom?: 'proof' | 'undecryptable' }) {
+    super(message, options)
+    this.symptom = options?.symptom ?? 'proof'
+  }
 }
 
 /**
@@ -28,6 +39,13 @@ export class WrongLocalKeyError extends HandshakeError {
  */
 export class WrongVersionError extends HandshakeError {
   static override readonly code: string = 'TUYA_ERR_HANDSHAKE_WRONG_VERSION'
+  /** The version the peer's frame shows, when it shows one. */
+  readonly seenVersion: ProtocolVersion | undefined
+
+  constructor(message: string, options?: ErrorOptions & { seenVersion?: ProtocolVersion }) {
+    super(message, options)
+    this.seenVersion = options?.seenVersion
+  }
 }
 
 /**
@@ -54,4 +72,28 @@ export class RepeatedStartError extends HandshakeError {
  */
 export class MalformedHandshakeError extends HandshakeError {
   static override readonly code: string = 'TUYA_ERR_HANDSHAKE_MALFORMED'
+}
+
+/**
+ * A client connection was not established by the deadline its caller passed to `open()`:
+ * nobody answered the `version: 'auto'` probe (`stage: 'probe'`), or the device did not
+ * answer START (`stage: 'handshake'`). Devices stay silent on frames they cannot
+ * authenticate (PROTOCOL.md §18.29), so this usually means a wrong local key or version.
+ */
+export class HandshakeTimeoutError extends HandshakeError {
+  static override readonly code: string = 'TUYA_ERR_HANDSHAKE_TIMEOUT'
+  readonly stage: 'probe' | 'handshake'
+
+  constructor(message: string, options: ErrorOptions & { stage: 'probe' | 'handshake' }) {
+    super(message, options)
+    this.stage = options.stage
+  }
+}
+
+/**
+ * `send()` on a connection that is not established (still opening, failed or closed): a
+ * mistake of the caller, who must wait for the `established` event.
+ */
+export class NotEstablishedError extends HandshakeError {
+  static override readonly code: string = 'TUYA_ERR_NOT_ESTABLISHED'
 }

@@ -26,9 +26,12 @@
  * ```
  */
 export { isHandshakeCommand } from './commands.ts'
+export { Connection, createConnection } from './connection.ts'
 export {
   HandshakeError,
+  HandshakeTimeoutError,
   MalformedHandshakeError,
+  NotEstablishedError,
   RepeatedStartError,
   UnexpectedFrameError,
   WrongLocalKeyError,
@@ -36,7 +39,16 @@ export {
 } from './errors.ts'
 export { deriveSessionKey } from './protocols.ts'
 export { createSession } from './session.ts'
+export { PROBE_FRAMES, PROBE_VERSIONS } from './probe.ts'
+export { withRetcode } from './retcode.ts'
 export type {
+  ConnectionEvent,
+  ConnectionOptions,
+  ConnectionState,
+  ConnectionStep,
+  OutgoingFrame,
+  ReceivedFrame,
+  RejectReason,
   EstablishedEvent,
   HandshakeVersion,
   Session,

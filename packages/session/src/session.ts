@@ -63,7 +63,8 @@ export function createSession(options: SessionOptions): Session {
   return role === 'client' ? new ClientSession(config) : new DeviceSession(config)
 }
 
-function firstSeqOf(role: SessionRole, firstSeq: number | undefined, random: RandomSource): number {
+/** The first seq of `role`: the given one (checked), 1 for a client, a random 31-bit start for a device. */
+export function firstSeqOf(role: SessionRole, firstSeq: number | undefined, random: RandomSource): number {
   if (firstSeq === undefined) {
     if (role === 'client') return 1
     // Official firmware starts its own counter at a random value (PROTOCOL.md §17 "reply seqno").
