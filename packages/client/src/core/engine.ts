@@ -5,17 +5,18 @@
  * Outputs go through an {@link EngineHost}: open a connection, write, hang up, wake me at,
  * events. No sockets, timers or clocks here: time comes from the injected `now`.
  * This file is the lifecycle (connect, fail, back off, reconnect); {@link Traffic} carries
- * the commands and frames of the current connection.
+ * the commands and frames of the current connection; the protocol state of that connection
+ * (deframing, handshake or version probe, key, seqs) is a `Connection` of `@tuya/session`.
  */
 import { VERSION_FACTS, type ProtocolVersion } from '@tuya/codec'
 import type { Keyring, RandomSource } from '@tuya/crypto'
+import { createConnection, type Connection } from '@tuya/session'
 import { certainFailureOf, ClosedError, isConfigurationError, OfflineError } from '../errors.ts'
 import { backoffDelay, type BackoffOptions } from './backoff.ts'
 import { Command, type BuildContext, type CommandSpec, type Reply } from './command.ts'
 import type { DpsCache } from './dps-state.ts'
 import type { ConnectionState, DisconnectReason, EngineEvent } from './events.ts'
 import { closedWhileConnecting, connectionEnded, connectTimeout, offline, openFailed } from './failures.ts'
-import { Link } from './link.ts'
 import type { Logger } from './log.ts'
 import { Traffic, type TrafficContext } from './traffic.ts'
 
@@ -66,7 +67,7 @@ export interface EngineHost {
 
 /**
  * One device's connection lifecycle, command queue and state. It is itself the context of its
- * {@link Traffic} (which is the sink of each {@link Link}): no closures per device for them.
+ * {@link Traffic} (which acts on the steps of each connection machine).
  */
 export class Engine implements TrafficContext {
   readonly config: EngineConfig
@@ -74,7 +75,7 @@ export class Engine implements TrafficContext {
   readonly #traffic: Traffic
   #state: ConnectionState = 'idle'
   #attempt = 0
-  #link: Link | undefined
+  #connection: Connection | undefined
   #version: ProtocolVersion | undefined
   #isDevice22: boolean
   #wantOnline = false
@@ -195,10 +196,11 @@ export class Engine implements TrafficContext {
   /** Connection `attempt` is open. @returns false when it is no longer wanted (close it then). */
   onOpen(attempt: number): boolean {
     if (attempt !== this.#attempt || this.#state !== 'connecting') return false
-    const link = new Link(this.config, this.#version, Math.floor(this.config.now() / 1000), this.#traffic)
-    this.#link = link
-    this.#traffic.attach(link)
-    for (const bytes of link.open()) this.#traffic.writeRaw(bytes, undefined, undefined)
+    const { localKey, deviceId, random, keyring, maxFrameBytes } = this.config
+    const connection = createConnection({ role: 'client', version: this.#version ?? 'auto', localKey, devId: deviceId, random, keyring, maxFrameBytes })
+    this.#connection = connection
+    this.#traffic.attach(connection)
+    this.#traffic.apply(connection.open(this.config.now(), this.#connectDeadline))
     return true
   }
 
@@ -209,12 +211,13 @@ export class Engine implements TrafficContext {
 
   /** Bytes arrived on connection `attempt`. */
   onData(attempt: number, bytes: Uint8Array): void {
-    if (attempt === this.#attempt) this.#link?.receive(bytes)
+    const connection = this.#connection
+    if (attempt === this.#attempt && connection !== undefined) this.#traffic.apply(connection.receive(bytes))
   }
 
   /** Connection `attempt` closed (by the device, or an error). */
   onClosed(attempt: number, error?: Error): void {
-    if (attempt !== this.#attempt || this.#link === undefined) return
+    if (attempt !== this.#attempt || this.#connection === undefined) return
     const { deviceId } = this.config
     if (this.#state === 'connecting') this.fail(closedWhileConnecting(this.#version === undefined, error, deviceId))
     else if (this.#state === 'online') this.#end(error === undefined ? 'remote-close' : 'error', connectionEnded(error, deviceId), false)
@@ -223,9 +226,11 @@ export class Engine implements TrafficContext {
   /** The time asked for with `wakeAt` has come (timers may fire early or late; both are fine). */
   tick(): void {
     const now = this.config.now()
-    if (this.#state === 'connecting' && now >= this.#connectDeadline) {
-      const stage = { isOpen: this.#link !== undefined, version: this.#version, hasProvenKey: this.#traffic.hasProvenKey, timeoutMs: this.config.connectTimeoutMs }
-      this.fail(connectTimeout(stage, this.config.deviceId))
+    if (this.#state === 'connecting') {
+      // Once open, the connection machine keeps the deadline (it knows what it waits for).
+      const connection = this.#connection
+      if (connection !== undefined) this.#traffic.apply(connection.poll(now))
+      else if (now >= this.#connectDeadline) this.fail(connectTimeout({ isOpen: false, version: this.#version, hasProvenKey: this.#traffic.hasProvenKey, timeoutMs: this.config.connectTimeoutMs }, this.config.deviceId))
     }
     if (this.#state === 'backoff' && now >= this.#reconnectAt) this.#startAttempt()
     this.#traffic.expire(now)
@@ -267,7 +272,7 @@ export class Engine implements TrafficContext {
     return { version: this.#version!, devId: this.config.deviceId, t: Math.floor(this.config.now() / 1000), isDevice22: this.#isDevice22 }
   }
 
-  /** {@link TrafficContext.onReady}: the link is established (version known, key proven). */
+  /** {@link TrafficContext.onReady}: the connection is established (version known, key proven). */
   onReady(version: ProtocolVersion, isDevice22: boolean): void {
     const isDetected = this.#version === undefined
     this.#version = version
@@ -340,8 +345,8 @@ export class Engine implements TrafficContext {
   }
 
   #hangUp(): void {
-    this.#link?.kill()
-    this.#link = undefined
+    this.#connection?.close()
+    this.#connection = undefined
     this.#traffic.detach()
     this.#connectDeadline = Infinity
     this.host.hangUp()

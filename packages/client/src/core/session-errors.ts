@@ -1,8 +1,25 @@
 /**
  * Maps the session's negotiation errors to the client's configuration errors.
  */
-import { MalformedHandshakeError, UnexpectedFrameError, WrongLocalKeyError, WrongVersionError as SessionWrongVersionError } from '@tuya/session'
+import type { ProtocolVersion } from '@tuya/codec'
+import { HandshakeTimeoutError, MalformedHandshakeError, UnexpectedFrameError, WrongLocalKeyError, WrongVersionError as SessionWrongVersionError, type HandshakeError } from '@tuya/session'
 import { ConnectionError, WrongKeyError, WrongVersionError } from '../errors.ts'
+import { connectTimeout } from './failures.ts'
+
+/**
+ * The client error for a connection whose establishment failed (its `failed` event).
+ * @param error - the connection machine's error
+ * @param version - the version it was establishing (undefined: the auto probe's query answers)
+ * @param context - whether an earlier connection proved the key; the connect timeout; the device
+ */
+export function establishFailure(error: HandshakeError, version: ProtocolVersion | undefined, context: { hasProvenKey: boolean; timeoutMs: number; deviceId: string }): Error {
+  const { hasProvenKey, timeoutMs, deviceId } = context
+  if (error instanceof HandshakeTimeoutError) {
+    return connectTimeout({ isOpen: true, version: error.stage === 'probe' ? undefined : version, hasProvenKey, timeoutMs }, deviceId)
+  }
+  if (error instanceof WrongLocalKeyError && error.symptom === 'undecryptable') return new WrongKeyError(error.message, { reason: 'undecryptable', cause: error, deviceId })
+  return handshakeFailure(error, version ?? 'auto-detected', deviceId)
+}
 
 /**
  * Turns an error thrown by a client `Session` into a WrongKeyError, WrongVersionError or ConnectionError.

@@ -3,18 +3,17 @@
  * device frames to them, STATUS pushes into the DP cache, keep-alive heartbeats and the
  * missed-reply checks. The lifecycle ({@link Engine}) decides when there is a connection.
  */
-import { CMD, NotJsonError, parseDevicePayload, readU32, VERSION_FACTS, type DecodedFrame, type DeviceMessage, type DiscardInfo, type Dps, type ProtocolVersion } from '@tuya/codec'
-import { DecryptError } from '@tuya/crypto'
+import { CMD, parseDevicePayload, readU32, VERSION_FACTS, type DecodedFrame, type DeviceMessage, type Dps, type ProtocolVersion } from '@tuya/codec'
+import { WrongLocalKeyError, WrongVersionError as SessionWrongVersionError, type Connection, type ConnectionEvent, type ConnectionStep } from '@tuya/session'
 import { isConfigurationError } from '../errors.ts'
 import { Command, type BuildContext, type BuiltCommand } from './command.ts'
 import { Dispatcher, type CommandWriter } from './dispatcher.ts'
 import { DpsCache } from './dps-state.ts'
 import type { EngineConfig, EngineHost } from './engine.ts'
 import type { ConnectionState, DisconnectReason } from './events.ts'
-import { foreignVersion } from './diagnosis.ts'
 import { expiredUnsent, heartbeatMissed, lostAfterWrite, outOfSync, silence, undecryptable, versionMismatch } from './failures.ts'
-import type { Link, LinkSink } from './link.ts'
 import { frameEntry } from './log.ts'
+import { establishFailure } from './session-errors.ts'
 import { heartbeatSpec } from './specs.ts'
 
 /** What the traffic needs from the lifecycle (the {@link Engine} itself: no closures per device). */
@@ -24,7 +23,7 @@ export interface TrafficContext {
   readonly state: ConnectionState
   readonly lastError: Error | undefined
   buildContext(): BuildContext
-  /** The link is established (from {@link LinkSink.ready}). */
+  /** The connection is established (its `established` event). */
   onReady(version: ProtocolVersion, isDevice22: boolean): void
   /** The connection (attempt) is unusable: a failed establishment, or a wrong key. */
   fail(error: Error): void
@@ -34,13 +33,13 @@ export interface TrafficContext {
 
 const MAX_BAD_FRAMES = 3
 
-/** Commands and frames of one device; the sink of its current {@link Link}, and the writer of its dispatcher. */
-export class Traffic implements LinkSink, CommandWriter {
+/** Commands and frames of one device over its current {@link Connection}; the writer of its dispatcher. */
+export class Traffic implements CommandWriter {
   readonly dispatcher: Dispatcher
   readonly cache = new DpsCache()
   readonly #ctx: TrafficContext
-  #link: Link | undefined
-  #linkFrames = 0
+  #connection: Connection | undefined
+  #connectionFrames = 0
   #badFrames = 0
   #heartbeat: Command | undefined
   lastWriteAt = 0
@@ -54,21 +53,59 @@ export class Traffic implements LinkSink, CommandWriter {
   }
 
   /** Starts using a new connection. */
-  attach(link: Link): void {
-    this.#link = link
-    this.#linkFrames = 0
+  attach(connection: Connection): void {
+    this.#connection = connection
+    this.#connectionFrames = 0
     this.#badFrames = 0
   }
 
   /** The connection is gone. */
   detach(): void {
-    this.#link = undefined
+    this.#connection = undefined
   }
 
-  /** The connection became usable (the engine calls this once it took the link's `ready`). */
+  /** The connection became usable (the engine calls this once it took the `established` event). */
   begin(now: number): void {
-    if (this.#link?.hasProvenKey === true) this.hasProvenKey = true
+    if (this.#connection?.hasProvenKey === true) this.hasProvenKey = true
     this.lastWriteAt = now
+  }
+
+  /**
+   * Acts on what the connection machine returned, in its order: frames to write, events, then
+   * the frames received. Stops as soon as the connection is no longer the current one (an
+   * event handler hung up).
+   */
+  apply(step: ConnectionStep): void {
+    const connection = this.#connection
+    if (connection === undefined) return
+    for (const bytes of step.send) this.writeRaw(bytes, undefined, undefined)
+    for (const event of step.events) {
+      if (this.#connection !== connection) return
+      this.#event(connection, event)
+    }
+    for (const received of step.frames) {
+      if (this.#connection !== connection || connection.state !== 'established') return
+      if (received.rejected !== undefined) this.badFrame(received.error ?? new Error(`frame rejected: ${received.rejected}`), received.raw)
+      else if (received.isProbeAnswer === true) this.#probeAnswer(received.decoded!, received.raw)
+      else this.frame(received.decoded!, received.raw)
+    }
+  }
+
+  #event(connection: Connection, event: ConnectionEvent): void {
+    const { config } = this.#ctx
+    switch (event.type) {
+      case 'established':
+        this.#ctx.onReady(event.version, event.isDevice22)
+        return
+      case 'failed':
+        this.#ctx.fail(establishFailure(event.error, event.version, { hasProvenKey: this.hasProvenKey || connection.hasProvenKey, timeoutMs: config.connectTimeoutMs, deviceId: config.deviceId }))
+        return
+      case 'discarded':
+        config.logger?.({ level: 'warn', deviceId: config.deviceId, message: `skipped ${event.bytes} bytes that are not a frame`, error: event.error })
+        return
+      case 'probe-leftover':
+        config.logger?.({ level: 'debug', deviceId: config.deviceId, message: `dropped a late answer to the version probe (seq ${event.seq}): it belongs to no command` })
+    }
   }
 
   /** Queues a command (first when urgent) and writes what can be written. */
@@ -79,16 +116,16 @@ export class Traffic implements LinkSink, CommandWriter {
 
   /** Writes queued commands while the connection and the in-flight limit allow. */
   pump(): void {
-    const link = this.#link
-    if (link === undefined || !link.isReady || this.#ctx.state !== 'online') return
+    const connection = this.#connection
+    if (connection === undefined || connection.state !== 'established' || this.#ctx.state !== 'online') return
     this.dispatcher.pump(this.#ctx.buildContext(), this)
   }
 
-  /** Encodes and writes a command the dispatcher takes out (on the link `pump` checked). @returns its seq */
+  /** Encodes and writes a command the dispatcher takes out (on the connection `pump` checked). @returns its seq */
   writeCommand(built: BuiltCommand): number {
-    const link = this.#link!
-    const seq = link.nextSeq
-    const bytes = link.encode(built.cmd, built.payload)
+    const connection = this.#connection!
+    const seq = connection.nextSeq
+    const bytes = connection.send({ cmd: built.cmd, payload: built.payload })
     const { payload } = built
     const text = this.#ctx.config.logger === undefined || payload instanceof Uint8Array ? undefined : typeof payload === 'string' ? payload : JSON.stringify(payload)
     this.writeRaw(bytes, built.cmd, text)
@@ -171,8 +208,8 @@ export class Traffic implements LinkSink, CommandWriter {
    * @returns the connection's version when the silence is such a fresh one, else undefined
    */
   #freshSilenceVersion(): ProtocolVersion | undefined {
-    const version = this.#link?.version
-    return !this.hasProvenKey && this.#linkFrames === 0 && version !== undefined && !VERSION_FACTS[version].hasHandshake ? version : undefined
+    const version = this.#connection?.version
+    return !this.hasProvenKey && this.#connectionFrames === 0 && version !== undefined && !VERSION_FACTS[version].hasHandshake ? version : undefined
   }
 
   /**
@@ -203,32 +240,6 @@ export class Traffic implements LinkSink, CommandWriter {
     for (const command of this.dispatcher.takeQueued(predicate)) command.fail(error)
   }
 
-  /** {@link LinkSink.send}: a handshake frame to write. */
-  send(bytes: Uint8Array): void {
-    this.writeRaw(bytes, undefined, undefined)
-  }
-
-  /** {@link LinkSink.ready}: the lifecycle takes it. */
-  ready(version: ProtocolVersion, isDevice22: boolean): void {
-    this.#ctx.onReady(version, isDevice22)
-  }
-
-  /** {@link LinkSink.failed}: establishment failed. */
-  failed(error: Error): void {
-    this.#ctx.fail(error)
-  }
-
-  /** {@link LinkSink.wantsDiscards}: skipped bytes are only logged. */
-  get wantsDiscards(): boolean {
-    return this.#ctx.config.logger !== undefined
-  }
-
-  /** {@link LinkSink.discard}: logs the skipped bytes. */
-  discard(info: DiscardInfo): void {
-    const { config } = this.#ctx
-    config.logger?.({ level: 'warn', deviceId: config.deviceId, message: `skipped ${info.bytes} bytes that are not a frame`, error: info.error })
-  }
-
   /** A decoded device frame: pushes update the state, replies settle their command. */
   frame(frame: DecodedFrame, raw: Uint8Array): void {
     const message = this.#take(frame, raw)
@@ -244,7 +255,7 @@ export class Traffic implements LinkSink, CommandWriter {
     }
     if (message.type === 'dps') this.#applyDps(message.dps, message.cid, 'reply')
     const now = config.now()
-    const version = this.#link?.version
+    const version = this.#connection?.version
     const echoedSeq = version !== undefined && VERSION_FACTS[version].echoesSeq ? frame.seq : undefined
     const heartbeat = this.#heartbeat
     const outcome = this.dispatcher.onReply(frame.cmd, echoedSeq, frame.retcode, message, frame.text, now)
@@ -261,24 +272,18 @@ export class Traffic implements LinkSink, CommandWriter {
     if (this.isIdle()) this.#ctx.host.wakeAt(this.heartbeatDue(), heartbeat !== undefined && this.#heartbeat === undefined)
   }
 
-  /** {@link LinkSink.probeAnswer}: the DPs of the probe's query become state; no command takes it as its reply. */
-  probeAnswer(frame: DecodedFrame, raw: Uint8Array): void {
+  /** The answer to the auto probe's own query: its DPs become state; no command takes it as its reply. */
+  #probeAnswer(frame: DecodedFrame, raw: Uint8Array): void {
     const message = this.#take(frame, raw)
     if (message?.type === 'dps') this.#applyDps(message.dps, message.cid, 'reply')
-  }
-
-  /** {@link LinkSink.probeLeftover}: only logged. */
-  probeLeftover(raw: Uint8Array): void {
-    const { config } = this.#ctx
-    config.logger?.({ level: 'debug', deviceId: config.deviceId, message: `dropped a late answer to the version probe (seq ${readSeq(raw)}): it belongs to no command` })
   }
 
   /** Counts and logs a decoded frame and parses its payload. @returns the message, or undefined for a bad payload (handled) */
   #take(frame: DecodedFrame, raw: Uint8Array): DeviceMessage | undefined {
     const { config } = this.#ctx
-    this.#linkFrames++
+    this.#connectionFrames++
     this.#badFrames = 0
-    if (this.#link?.hasProvenKey === true) this.hasProvenKey = true
+    if (this.#connection?.hasProvenKey === true) this.hasProvenKey = true
     if (config.logger !== undefined) config.logger(frameEntry(config.deviceId, 'in', frame.cmd, raw, frame.text))
     try {
       return parseDevicePayload(frame)
@@ -302,30 +307,22 @@ export class Traffic implements LinkSink, CommandWriter {
    * @param raw - the frame as received
    */
   badFrame(error: Error, raw: Uint8Array): void {
-    const link = this.#link
-    if (link === undefined) return
+    const connection = this.#connection
+    if (connection === undefined) return
     const { config } = this.#ctx
     config.logger?.({ level: 'warn', deviceId: config.deviceId, message: `dropped a frame that failed its checks: ${error.message}`, error })
-    const version = link.version
-    if (!link.hasProvenKey && version !== undefined) {
-      const seen = foreignVersion(raw, version, config.localKey, config.maxFrameBytes)
-      if (seen !== undefined) {
-        this.#ctx.fail(versionMismatch(version, seen, error, config.deviceId))
-        return
-      }
-      const isKeySymptom = error instanceof DecryptError || error instanceof NotJsonError
-      if (isKeySymptom && !VERSION_FACTS[version].hasHandshake) {
-        this.#ctx.fail(undecryptable(version, error, config.deviceId))
-        return
-      }
+    const version = connection.version!
+    const diagnosis = connection.diagnose(raw, error)
+    if (diagnosis instanceof SessionWrongVersionError && diagnosis.seenVersion !== undefined) {
+      this.#ctx.fail(versionMismatch(version, diagnosis.seenVersion, error, config.deviceId))
+      return
+    }
+    if (diagnosis instanceof WrongLocalKeyError) {
+      this.#ctx.fail(undecryptable(version, error, config.deviceId))
+      return
     }
     if (++this.#badFrames >= MAX_BAD_FRAMES) this.#ctx.drop('protocol-error', outOfSync(MAX_BAD_FRAMES, error, config.deviceId))
   }
-}
-
-function readSeq(bytes: Uint8Array): number {
-  // 55AA: seq at 4..8; 6699: at 6..10 (the third prefix byte tells them apart).
-  return readU32(bytes, bytes[2] === 0x55 ? 4 : 6)
 }
 
 function readCmd(bytes: Uint8Array): number {
