@@ -37,20 +37,12 @@ function event<K extends MockDeviceEventType>(type: K, detail: MockDeviceEventDe
   return { type: 'event', event: { type, detail } as MockEvent }
 }
 
-/** Empties an array with pop(), which keeps its storage (`length = 0` drops it). */
-function empty(array: unknown[]): void {
-  while (array.length > 0) array.pop()
-}
-
 /** The device: shared state, connections and rules, without any I/O. */
 export class DeviceCore {
   readonly config: ResolvedConfig
   readonly store: DpStore
   #faults: MockFaults
-  readonly #connections = new Map<number, { conn: DeviceConnection; info: MockConnectionInfo; touch: CoreAction }>()
-  // Where receive() collects its actions before returning an exact-size copy: an array that
-  // grows from empty allocates a 16-slot store on its first push, more than the actions.
-  readonly #scratch: CoreAction[] = []
+  readonly #connections = new Map<number, { conn: DeviceConnection; info: MockConnectionInfo }>()
   readonly #hears: (type: MockDeviceEventType) => boolean
   #nextId = 1
   #serial: number
@@ -109,9 +101,7 @@ export class DeviceCore {
       }
     }
     const conn = new DeviceConnection(connectionId, { config: this.config, store: this.store, faults: () => this.#faults, hears: this.#hears })
-    // Its touch action, the same (frozen) object every time: one per frame otherwise.
-    const touch: CoreAction = Object.freeze({ type: 'touch', connectionId })
-    this.#connections.set(connectionId, { conn, info, touch })
+    this.#connections.set(connectionId, { conn, info })
     actions.push({ type: 'touch', connectionId })
     return { connectionId, actions }
   }
@@ -120,18 +110,14 @@ export class DeviceCore {
    * Bytes arrived on a connection.
    * @param connectionId - the connection
    * @param chunk - received bytes (a Node Buffer as read from the socket is fine)
-   * @returns what to do: a new array each call; its `touch` action is one frozen object per
-   *   connection, shared by all calls
+   * @returns what to do
    */
   receive(connectionId: number, chunk: Uint8Array): CoreAction[] {
     const entry = this.#connections.get(connectionId)
     if (entry === undefined) return []
-    const actions = this.#scratch
-    empty(actions) // in case the last call threw
+    const actions: CoreAction[] = []
     this.#process(connectionId, entry.conn.receive(chunk), actions)
-    const result = actions.slice()
-    empty(actions)
-    return result
+    return actions
   }
 
   /**
@@ -215,7 +201,7 @@ export class DeviceCore {
           actions.push(...this.#closeConnection(connectionId, output.reason, output.mode))
           break
         case 'touch':
-          actions.push(this.#connections.get(connectionId)?.touch ?? { type: 'touch', connectionId })
+          actions.push({ type: 'touch', connectionId })
           break
         case 'push':
           this.#broadcast(output.push, actions)

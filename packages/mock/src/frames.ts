@@ -1,10 +1,10 @@
 /**
- * Encoding of the frames a simulated device sends, on top of `@tuya/codec`'s `encodeFrame`.
+ * The frames a simulated device sends, before the connection machine seals and numbers them.
  * The device conventions live here: which frames real 3.1/3.2 firmware sends in clear,
  * which header a push carries, the source-header serial.
  */
-import { encodeFrame, writeU32, type EncodeFrameOptions, type KeyInput } from '@tuya/codec'
-import type { Keyring, RandomSource } from '@tuya/crypto'
+import { writeU32 } from '@tuya/codec'
+import type { OutgoingFrame } from '@tuya/session'
 import type { VersionProfile } from './profiles.ts'
 
 /** A frame the device wants to send, before sequence numbering and encryption. */
@@ -43,24 +43,15 @@ function payloadText(payload: OutFrame['payload']): string {
   return typeof payload === 'string' ? payload : JSON.stringify(payload)
 }
 
-// encodeFrame reads its options (and copies the header into the frame) before it returns and
-// keeps neither, so one options object and one source header serve every frame: a device
-// answers each request with an encode, and two fresh objects per frame add up.
-const options: EncodeFrameOptions = { version: '3.3', key: undefined, direction: 'fromDevice', seq: 0, cmd: 0, payload: '', retcode: 0, header: false, encrypt: undefined, random: undefined, keyring: undefined }
-const sourceScratch = new Uint8Array(15)
-
 /**
- * Encodes one device frame for the connection's version, key and sequence number.
+ * How a device sends one frame on its version: payload text, header and encryption, by the
+ * conventions above. The connection machine adds the key and the seq.
  * @param frame - what to send
  * @param profile - the version profile
- * @param key - the key to seal it with (local or session key)
- * @param seq - its sequence number
  * @param serial - the source-header serial (pushes only)
- * @param random - source of the 3.5 IV; undefined = the codec's default
- * @param keyring - the connection's imported keys
- * @returns the complete frame bytes
+ * @returns the frame for `Connection.send`
  */
-export function encodeDeviceFrame(frame: OutFrame, profile: VersionProfile, key: KeyInput, seq: number, serial: number, random: RandomSource | undefined, keyring: Keyring): Uint8Array {
+export function deviceFrame(frame: OutFrame, profile: VersionProfile, serial: number): OutgoingFrame {
   // The codec encodes the text as UTF-8 (empty text: an empty payload, an acknowledgement).
   const text = payloadText(frame.payload)
   const isEmpty = text.length === 0
@@ -68,22 +59,8 @@ export function encodeDeviceFrame(frame: OutFrame, profile: VersionProfile, key:
   // encrypted form (v31_resp_dp_query, v31_push_status); 3.2 firmware sends its error texts
   // unencrypted (v32_resp_dp_query_error_cleartext).
   const isClear = !isEmpty && (profile.isV31 ? frame.kind !== 'push' : frame.isError === true && profile.hasClearErrors)
-  options.version = profile.version
-  options.key = key
-  options.seq = seq
-  options.cmd = frame.cmd
-  options.payload = text
-  options.retcode = frame.retcode
-  options.header = isClear || isEmpty || frame.header === 'none' ? false : frame.header === 'version' ? true : sourceHeader(profile.version, serial, sourceScratch)
+  const header = isClear || isEmpty || frame.header === 'none' ? false : frame.header === 'version' ? true : sourceHeader(profile.version, serial)
   // undefined: the codec's rule for the command
-  options.encrypt = isClear ? false : profile.isV31 && !isEmpty ? true : undefined
-  options.random = random
-  options.keyring = keyring
-  try {
-    return encodeFrame(options)
-  } finally {
-    // The shared options object must not keep a connection's key or keyring alive.
-    options.key = undefined
-    options.keyring = undefined
-  }
+  const encrypt = isClear ? false : profile.isV31 && !isEmpty ? true : undefined
+  return { cmd: frame.cmd, payload: text, retcode: frame.retcode, header, ...(encrypt === undefined ? {} : { encrypt }) }
 }

@@ -370,7 +370,7 @@ export class Connection {
     if (facts.hasHandshake || result.frame?.isEncrypted === true) this.#hasProvenKey = true
     step.send.push(...result.send)
     this.#establish(step, true)
-    if (result.frame !== undefined) step.frames.push({ raw, cmd: header.cmd, seq: header.seq, decoded: result.frame, isProbeAnswer: true })
+    if (result.frame !== undefined) step.frames.push({ raw, format: header.format, cmd: header.cmd, seq: header.seq, decoded: result.frame, isProbeAnswer: true })
   }
 
   #clientData(raw: Uint8Array, header: FrameHeader, step: ConnectionStep): void {
@@ -387,11 +387,11 @@ export class Connection {
       const bytes = VERSION_FACTS[version].integrity === 'crc' ? withRetcode(raw) : raw
       decoded = decodeFrame(bytes, { version, key: this.#key, maxFrameBytes: this.#config.maxFrameBytes, keyring: this.#config.keyring })
     } catch (error) {
-      step.frames.push({ raw, cmd: header.cmd, seq: header.seq, rejected: rejectionOf(error), error: error as Error })
+      step.frames.push({ raw, format: header.format, cmd: header.cmd, seq: header.seq, rejected: rejectionOf(error), error: error as Error })
       return
     }
     if (decoded.payload.length > 0 && decoded.isEncrypted) this.#hasProvenKey = true
-    step.frames.push({ raw, cmd: header.cmd, seq: header.seq, decoded })
+    step.frames.push({ raw, format: header.format, cmd: header.cmd, seq: header.seq, decoded })
   }
 
   // ---- device ----
@@ -411,7 +411,7 @@ export class Connection {
       return this.#reject(raw, header, step, rejectionOf(error), error as Error)
     }
     if (!this.#seqIncreases(header.seq)) return this.#reject(raw, header, step, 'stale-seq', undefined, decoded)
-    step.frames.push({ raw, cmd: header.cmd, seq: header.seq, decoded })
+    step.frames.push({ raw, format: header.format, cmd: header.cmd, seq: header.seq, decoded })
   }
 
   #deviceHandshake(raw: Uint8Array, header: FrameHeader, step: ConnectionStep, version: HandshakeVersion): void {
@@ -439,7 +439,7 @@ export class Connection {
     }
     this.#nextSeq = handshake.nextSeq
     step.send.push(...answer)
-    step.frames.push({ raw, cmd: header.cmd, seq: header.seq, decoded, isHandshake: true, answer })
+    step.frames.push({ raw, format: header.format, cmd: header.cmd, seq: header.seq, decoded, isHandshake: true, answer })
     const key = handshake.sessionKey
     if (key === undefined) return
     this.#key = key
@@ -458,7 +458,7 @@ export class Connection {
   }
 
   #reject(raw: Uint8Array, header: FrameHeader, step: ConnectionStep, rejected: RejectReason, error?: Error, decoded?: DecodedFrame): void {
-    const frame: ReceivedFrame = { raw, cmd: header.cmd, seq: header.seq, rejected, ...(error === undefined ? {} : { error }), ...(decoded === undefined ? {} : { decoded }) }
+    const frame: ReceivedFrame = { raw, format: header.format, cmd: header.cmd, seq: header.seq, rejected, ...(error === undefined ? {} : { error }), ...(decoded === undefined ? {} : { decoded }) }
     step.frames.push(frame)
   }
 

@@ -1,7 +1,7 @@
 /**
  * Public types of `@tuya/session` (the contract in SESSION_API.md).
  */
-import type { DecodedFrame, JsonPayload, KeyInput, ProtocolVersion } from '@tuya/codec'
+import type { DecodedFrame, FrameFormat, JsonPayload, KeyInput, ProtocolVersion } from '@tuya/codec'
 import type { CryptoBackend, Keyring, RandomSource } from '@tuya/crypto'
 import type { HandshakeError } from './errors.ts'
 
@@ -142,6 +142,8 @@ export type RejectReason =
 export interface ReceivedFrame {
   /** The frame's bytes as received. */
   readonly raw: Uint8Array
+  /** The frame's format as its prefix shows it (undefined when it could not be read). */
+  readonly format?: FrameFormat
   readonly cmd: number
   readonly seq: number
   /** The frame opened under the key in use (for handshake steps: the local key). */
