@@ -344,15 +344,8 @@ export class Connection {
         return
       }
       const handshake = this.#handshake!
-      const { send } = handshake.receive(raw)
-      step.send.push(...send)
-      this.#nextSeq = handshake.nextSeq
-      const key = handshake.sessionKey
-      if (key === undefined) return
-      this.#key = key
-      this.#handshake = undefined
-      this.#hasProvenKey = true
-      this.#establish(step, false)
+      step.send.push(...handshake.receive(raw).send)
+      this.#advanceHandshake(handshake, step)
     } catch (error) {
       if (!(error instanceof HandshakeError)) throw error
       this.#fail(error, step, this.#probe?.failedVersion ?? this.#version)
@@ -437,15 +430,9 @@ export class Connection {
       this.#fail(error, step)
       return this.#reject(raw, header, step, 'handshake-failed', error, decoded)
     }
-    this.#nextSeq = handshake.nextSeq
     step.send.push(...answer)
     step.frames.push({ raw, format: header.format, cmd: header.cmd, seq: header.seq, decoded, isHandshake: true, answer })
-    const key = handshake.sessionKey
-    if (key === undefined) return
-    this.#key = key
-    this.#handshake = undefined
-    this.#hasProvenKey = true
-    this.#establish(step, false)
+    this.#advanceHandshake(handshake, step)
   }
 
   /** §12: whether a client seq is greater than the last one taken (always, without checkSeq). */
@@ -472,6 +459,17 @@ export class Connection {
   #newHandshake(version: ProtocolVersion): Session {
     const { role, localKey, random, keyring } = this.#config
     return createSession({ role, version: version as HandshakeVersion, localKey, random, firstSeq: this.#nextSeq, cryptoBackend: keyring.backend })
+  }
+
+  /** After a handshake step: the seq moves on; once the session key is there, it is the key. */
+  #advanceHandshake(handshake: Session, step: ConnectionStep): void {
+    this.#nextSeq = handshake.nextSeq
+    const key = handshake.sessionKey
+    if (key === undefined) return
+    this.#key = key
+    this.#handshake = undefined
+    this.#hasProvenKey = true
+    this.#establish(step, false)
   }
 
   #establish(step: ConnectionStep, isVersionDetected: boolean): void {

@@ -1,28 +1,28 @@
 /**
  * @packageDocumentation
- * The 3.4/3.5 session-key negotiation of the Tuya LAN protocol (START, RESP, FINISH) as a
- * pure state machine, for both the client and the device role. No sockets, no timers, no
- * clock: frames go in through `receive()`, frames to write come out as return values, and
- * nonces and GCM IVs come from an injected random source. Frames are built and checked
- * with `@tuya/codec` under the local key; afterwards every frame uses `sessionKey`.
+ * One TCP connection of the Tuya LAN protocol (3.1-3.5) as a pure state machine, for both
+ * the client and the device role (`createConnection`): bytes in through `receive()`, frames
+ * to write, events and received frames out as return values, frames built by `send()`, the
+ * caller's deadline checked by `poll()`. Inside: the deframer, the 3.4/3.5 session-key
+ * negotiation (START, RESP, FINISH), a client's `version: 'auto'` probe, the key in use and
+ * the seq counters. No sockets, no timers, no clock; nonces and GCM IVs come from an
+ * injected random source. The negotiation alone is `createSession`.
  *
  * @example
  * ```ts
- * import { encodeFrame, decodeFrame } from '@tuya/codec'
- * import { createSession } from '@tuya/session'
+ * import { createConnection } from '@tuya/session'
  *
  * const localKey = '4a5e1f0c9b2d7e38'
- * const client = createSession({ role: 'client', version: '3.5', localKey })
- * const device = createSession({ role: 'device', version: '3.5', localKey })
+ * const client = createConnection({ role: 'client', version: '3.5', localKey })
+ * const device = createConnection({ role: 'device', version: '3.5', localKey })
  *
- * const [start] = client.start().send         // client -> device, cmd 3, under the local key
- * const [resp] = device.receive(start!).send  // device -> client, cmd 4
- * const [finish] = client.receive(resp!).send // client -> device, cmd 5; client now established
- * device.receive(finish!)                     // device now established, sends nothing
+ * const [start] = client.open(Date.now()).send    // client -> device: START
+ * const [resp] = device.receive(start!).send      // device -> client: RESP
+ * const finished = client.receive(resp!)          // FINISH, and the `established` event
+ * device.receive(finished.send[0]!)               // device established
  *
- * // Every later frame uses the session key, and the client's seq continues at nextSeq (3).
- * const frame = encodeFrame({ version: '3.5', key: client.sessionKey!, seq: client.nextSeq, cmd: 16, payload: {} })
- * console.log(decodeFrame(frame, { version: '3.5', key: device.sessionKey!, direction: 'toDevice' }).json) // {}
+ * const query = client.send({ cmd: 16, payload: {} })
+ * console.log(device.receive(query).frames[0]!.decoded!.json) // {}
  * ```
  */
 export { isHandshakeCommand } from './commands.ts'
