@@ -3,10 +3,10 @@
  * RangeError naming the option, with `option` and `reason` set: see option-error.ts).
  */
 import type { RandomSource } from '@tuya/crypto'
+import type { Clock } from '@tuya/platform'
 import { isIPv4 } from './beacon-json.ts'
 import { DEFAULT_PORTS, DEFAULT_SOLICIT_INTERVAL_MS, DEFAULT_SOLICIT_PORT, type DiscoveryPorts } from './constants.ts'
 import { optionError, type DiscoveryOptionName } from './option-error.ts'
-import type { Clock } from './transport/timers.ts'
 import type { DiscoveryTransport } from './transport/types.ts'
 import type { DebugLogger } from './types.ts'
 

@@ -2,8 +2,8 @@
  * The fleet's merged, typed `EventTarget`: every device's events, each with the device id
  * (STYLE.md: EventTarget, not node:events).
  */
+import { TypedEventTarget } from '@tuya/platform'
 import type { ConnectedDetail, ConnectionState, DisconnectedDetail, DpsDetail } from '../core/events.ts'
-import { TypedEventTarget } from '../events.ts'
 
 /** Detail of a fleet `dps` event: a device's `dps` event plus its id. */
 export interface FleetDpsDetail extends DpsDetail {
