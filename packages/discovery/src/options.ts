@@ -45,7 +45,7 @@ export interface DiscoveryOptions {
   transport?: DiscoveryTransport
   /** Time and timers. Default the system clock. */
   clock?: Clock
-  /** Source of solicitation IVs. Default `crypto.getRandomValues`. */
+  /** Source of solicitation IVs. Default `defaultRandom` of `@tuya/crypto` (pooled `crypto.getRandomValues`). */
   random?: RandomSource
   /** Aborting closes the discovery. */
   signal?: AbortSignal
