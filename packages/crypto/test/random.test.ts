@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { bytesToHex, defaultRandom, randomBytes } from '../src/index.ts'
 
-type Fill = Crypto['getRandomValues']
+type Fill = typeof globalThis.crypto.getRandomValues
 
 /**
  * Replaces `crypto.getRandomValues` for one test with a filler that writes a known non-zero
