@@ -1,7 +1,7 @@
 /**
  * The handle's typed `EventTarget` (STYLE.md: EventTarget, not node:events).
  */
-import { TypedEventTarget } from '@tuya/platform'
+import { TypedEventTarget, type TypedListener } from '@tuya/platform'
 import type { ConnectedDetail, DisconnectedDetail, DpsDetail, ErrorDetail, StateDetail } from './core/events.ts'
 
 /** The events of a device handle and their `detail`. */
@@ -25,7 +25,7 @@ export type DeviceEventType = keyof DeviceEventMap
 export type DeviceEvent<K extends DeviceEventType> = CustomEvent<DeviceEventMap[K]>
 
 /** A listener of one event type. */
-export type DeviceListener<K extends DeviceEventType> = (event: DeviceEvent<K>) => void
+export type DeviceListener<K extends DeviceEventType> = TypedListener<DeviceEventMap, K>
 
 /** `EventTarget` with typed listeners for {@link DeviceEventMap}. */
 export class DeviceEventTarget extends TypedEventTarget<DeviceEventMap> {}

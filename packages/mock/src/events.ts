@@ -2,14 +2,14 @@
  * A typed `EventTarget` for mock devices (STYLE.md: EventTarget, not node:events), plus a
  * promise helper for tests that wait for one event.
  */
-import { TypedEventTarget, waitForEvent, type WaitForEventOptions } from '@tuya/platform'
+import { TypedEventTarget, waitForEvent, type TypedListener, type WaitForEventOptions } from '@tuya/platform'
 import type { MockDeviceEventDetails, MockDeviceEventType } from './types.ts'
 
 /** The event object of a mock device event: a `CustomEvent` whose `detail` is typed. */
 export type MockDeviceEvent<K extends MockDeviceEventType> = CustomEvent<MockDeviceEventDetails[K]>
 
 /** A listener of one mock device event type. */
-export type MockDeviceListener<K extends MockDeviceEventType> = (event: MockDeviceEvent<K>) => void
+export type MockDeviceListener<K extends MockDeviceEventType> = TypedListener<MockDeviceEventDetails, K>
 
 /** Options of {@link MockEventTarget.waitFor}: `filter` on the detail, `timeoutMs` (default 5000), `signal`. */
 export interface WaitForOptions<K extends MockDeviceEventType> extends WaitForEventOptions<MockDeviceEventDetails[K]> {}
