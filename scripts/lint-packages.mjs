@@ -11,12 +11,17 @@ const problems = []
 
 // Core packages: no platform APIs, no clocks, no ambient randomness (STYLE.md "Sans-I/O core").
 const CORE = new Set(['@tuya/crypto', '@tuya/codec', '@tuya/session'])
+// The packages with sockets and timers: their clock, timers, events and Deno check are @tuya/platform's.
+const PLATFORM_USERS = new Set(['@tuya/client', '@tuya/discovery', '@tuya/mock'])
 const RULES = [
   { re: /\bBuffer\b/, why: 'Buffer in src (use Uint8Array)', scope: 'all' },
   // @tuya/crypto/node is the opt-in native backend: a separate entry point, never imported by the main one.
   { re: /from ['"]node:/, why: 'node: import in a core package', scope: 'core', allow: /crypto\/src\/node\.ts$/ },
   { re: /\bDate\.now\(|\bsetTimeout\(|\bsetInterval\(|\bMath\.random\(/, why: 'clock, timer or Math.random in a core package', scope: 'core' },
-  { re: /getRandomValues/, why: 'ambient randomness outside @tuya/crypto random.ts', scope: 'core', allow: /crypto\/src\/random\.ts$/ },
+  { re: /getRandomValues/, why: 'randomness outside @tuya/crypto random.ts (use its defaultRandom)', scope: 'all', allow: /crypto\/src\/random\.ts$/ },
+  { re: /\bDate\.now\(|\bsetTimeout\(|\bsetInterval\(|\bperformance\.now\(/, why: 'a clock or timer of its own (use systemClock / startTimer / monotonicNow from @tuya/platform)', scope: 'platform-users' },
+  { re: /\bextends EventTarget\b/, why: 'an EventTarget of its own (extend TypedEventTarget from @tuya/platform)', scope: 'all', allow: /platform\/src\/events\.ts$/ },
+  { re: /\bquerySync\b/, why: "a Deno permission check of its own (use @tuya/platform's assertNetPermission)", scope: 'all', allow: /platform\/src\/permission\.ts$/ },
   { re: /(?:===|!==)\s*['"]3\.[1-5]['"]|['"]3\.[1-5]['"]\s*(?:===|!==)/, why: "a version === '3.x' branch (keep per-version behaviour in the protocol table)", scope: 'all' },
 ]
 
@@ -39,6 +44,7 @@ for (const ws of workspaces()) {
       const code = stripComments(readFileSync(file, 'utf8'))
       for (const rule of RULES) {
         if (rule.scope === 'core' && !CORE.has(ws.name)) continue
+        if (rule.scope === 'platform-users' && !PLATFORM_USERS.has(ws.name)) continue
         if (rule.allow?.test(file)) continue
         if (rule.re.test(code)) problems.push(`${relative(ROOT, file)}: ${rule.why}`)
       }
@@ -52,6 +58,8 @@ for (const ws of workspaces()) {
   const deps = Object.keys(ws.pkg.dependencies ?? {})
   // Integration packages depend on their field's standard libraries (STYLE.md "package.json").
   const allowed = INTEGRATION_DEPS[ws.name] ?? []
+  // @tuya/platform sits under everything that has sockets or timers: it depends on nothing.
+  if (ws.name === '@tuya/platform' && deps.length) problems.push(`@tuya/platform: depends on ${deps.join(', ')} (it must depend on nothing)`)
   const foreign = deps.filter((d) => !d.startsWith('@noble/') && !d.startsWith('@tuya/') && !allowed.includes(d))
   if (foreign.length) problems.push(`${ws.name}: runtime dependencies other than @noble/* and @tuya/*: ${foreign.join(', ')}`)
   // A command-line tool (bin, no exports) is run, never imported: no types to check.

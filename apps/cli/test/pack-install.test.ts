@@ -2,7 +2,7 @@
  * The CLI as someone who never cloned the repository gets it: `npm pack` of @tuya/cli and of
  * the workspaces it depends on, installed from those tarballs into an empty folder (offline:
  * @noble/* come from the npm cache the repository's install filled), then `npx tuya --help`
- * and `npx tuya demo --json` run from there. It packs and installs seven packages, so it runs
+ * and `npx tuya demo --json` run from there. It packs and installs nine packages, so it runs
  * with the slow tests only (`npm run test:slow`, or TUYA_SLOW=1); otherwise it reports itself
  * skipped.
  */
@@ -53,7 +53,7 @@ function workspacesToPack(): string[] {
 describe('the published CLI', () => {
   it('npm pack of @tuya/cli and its workspace dependencies installs into an empty folder, and npx tuya runs there', { timeout: 600_000 }, (t) => {
     if (!IS_SLOW) {
-      t.skip('slow (packs and installs seven packages): runs with npm run test:slow (TUYA_SLOW=1)')
+      t.skip('slow (packs and installs nine packages): runs with npm run test:slow (TUYA_SLOW=1)')
       return
     }
     assert.ok(existsSync(join(ROOT, 'apps/cli/dist/bin.js')), 'build first: npx turbo run build')
@@ -67,6 +67,8 @@ describe('the published CLI', () => {
       const tarballs = readdirSync(packs).filter((f) => f.endsWith('.tgz')).sort()
       assert.equal(tarballs.length, workspacesToPack().length, tarballs.join(', '))
       assert.ok(tarballs.some((f) => f.startsWith('tuya-cli-')), tarballs.join(', '))
+      // client, discovery and mock import @tuya/platform: a packed install without it fails to start.
+      assert.ok(tarballs.some((f) => f.startsWith('tuya-platform-')), tarballs.join(', '))
       run(NPM, ['init', '-y'], dir)
       run(NPM, ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs.map((f) => join(packs, f))], dir)
       const help = run(NPX, ['--offline', 'tuya', '--help'], dir)

@@ -3,16 +3,18 @@
  * naming the option; the key is never echoed.
  */
 import { isProtocolVersion, toKeyBytes, type ProtocolVersion } from '@tuya/codec'
-import { createKeyring, nobleBackend, type CryptoBackend } from '@tuya/crypto'
+import { createKeyring, defaultRandom, nobleBackend, type CryptoBackend } from '@tuya/crypto'
+import { startTimer, systemClock } from '@tuya/platform'
 import type { BackoffOptions } from './core/backoff.ts'
 import type { EngineConfig } from './core/engine.ts'
-import { pooledRandom } from './transport/random.ts'
-import { systemJitter, systemNow, systemSetTimer } from './transport/timers.ts'
 import { discoveryLocator, locatingConnector } from './transport/locate.ts'
 import { tcpConnector } from './transport/tcp.ts'
 import type { ConnectGate, Connector, SetTimer } from './transport/types.ts'
 import type { CallSettings } from './core/specs.ts'
 import type { CallOptions, DeviceOptions } from './types.ts'
+
+/** The system timer (`setTimeout`, via @tuya/platform) as a {@link SetTimer}. */
+export const systemSetTimer: SetTimer = (callback, delayMs) => startTimer(delayMs, callback).cancel
 
 /** Everything a handle needs, resolved. */
 export interface ResolvedOptions {
@@ -113,9 +115,9 @@ export function resolveOptions(options: DeviceOptions): ResolvedOptions {
       reconnect,
       stableAfterMs,
       maxFrameBytes,
-      now: fn(options.now, 'options.now', systemNow),
-      random: fn(options.random, 'options.random', pooledRandom),
-      jitter: fn(options.jitter, 'options.jitter', systemJitter),
+      now: fn(options.now, 'options.now', systemClock.now),
+      random: fn(options.random, 'options.random', defaultRandom),
+      jitter: fn(options.jitter, 'options.jitter', Math.random),
       logger: fn(options.logger, 'options.logger', undefined),
       // The local key and the current connection's session key.
       keyring: createKeyring({ backend: cryptoBackend, maxKeys: 2 }),

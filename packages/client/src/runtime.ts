@@ -6,7 +6,6 @@
 import type { Engine, EngineHost } from './core/engine.ts'
 import type { EngineEvent } from './core/events.ts'
 import type { ResolvedOptions } from './options.ts'
-import { armTimer, cancelTimer, type TimerHandle } from './transport/timers.ts'
 import type { Transport, TransportHandlers } from './transport/types.ts'
 
 /** Where the runtime sends every engine event. */
@@ -64,7 +63,7 @@ export class Runtime implements EngineHost {
   #transport: Transport | undefined
   #abort: AbortController | undefined
   #release: (() => void) | undefined
-  #timer: TimerHandle | undefined
+  #cancelTimer: (() => void) | undefined
   #armedAt = Infinity
   /** The latest attempt that got as far as connecting (whenClosed waits for it). */
   #latest: Attempt | undefined
@@ -153,22 +152,22 @@ export class Runtime implements EngineHost {
   wakeAt(timeMs: number, isExact = false): void {
     if (timeMs === this.#armedAt || (timeMs > this.#armedAt && !isExact)) return
     const { setTimer, engine } = this.#options
-    if (this.#timer !== undefined) cancelTimer(setTimer, this.#timer)
+    this.#cancelTimer?.()
     this.#armedAt = timeMs
-    this.#timer = armTimer(setTimer, fire, this, timeMs - engine.now())
+    this.#cancelTimer = setTimer(() => this.onTimer(), timeMs - engine.now())
   }
 
   /** The timer fired. */
   onTimer(): void {
     this.#armedAt = Infinity
-    this.#timer = undefined
+    this.#cancelTimer = undefined
     this.engine?.tick()
   }
 
   /** Cancels the timer (the engine is closed). */
   stopTimer(): void {
-    if (this.#timer !== undefined) cancelTimer(this.#options.setTimer, this.#timer)
-    this.#timer = undefined
+    this.#cancelTimer?.()
+    this.#cancelTimer = undefined
     this.#armedAt = Infinity
   }
 
@@ -187,8 +186,4 @@ export class Runtime implements EngineHost {
     this.#release = undefined
     release?.()
   }
-}
-
-function fire(runtime: Runtime): void {
-  runtime.onTimer()
 }

@@ -90,7 +90,7 @@ export interface DeviceOptions {
   now?: () => number
   /** Timers. Default `setTimeout`. */
   setTimer?: SetTimer
-  /** Randomness for nonces and 3.5 IVs. Default `crypto.getRandomValues`, read 4 KiB at a time. */
+  /** Randomness for nonces and 3.5 IVs. Default `defaultRandom` of `@tuya/crypto` (`crypto.getRandomValues`, drawn 4 KiB at a time). */
   random?: RandomSource
   /**
    * What runs AES and HMAC for this handle: `nobleBackend` (default, pure JS) or

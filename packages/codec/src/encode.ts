@@ -52,31 +52,11 @@ export function encodeFrame(options: EncodeFrameOptions): Uint8Array {
         assertBytes(options.iv, 'options.iv', IV_BYTES)
         iv = options.iv
       } else {
-        iv = options.random === undefined ? pooledIv() : randomBytes(IV_BYTES, options.random)
+        iv = randomBytes(IV_BYTES, options.random ?? defaultRandom)
       }
     }
     return proto.frame.encode(seq, cmd, retcode, head, body, key, iv)
   })
-}
-
-// IVs are public (they travel in clear), so the default source can be drawn in bulk:
-// one getRandomValues call per 341 frames instead of one per frame (~3 us each on Node 20).
-// Every 12 bytes of the pool are used exactly once, copied into a scratch IV that the frame
-// layer only reads (copies into the frame, passes to the cipher); an injected `random` is
-// always called directly.
-const IV_POOL_BYTES = 341 * IV_BYTES
-let ivPool: Uint8Array = new Uint8Array(0)
-let ivPoolAt = 0
-const ivScratch = new Uint8Array(IV_BYTES)
-
-function pooledIv(): Uint8Array {
-  if (ivPoolAt + IV_BYTES > ivPool.length) {
-    ivPool = randomBytes(IV_POOL_BYTES, defaultRandom)
-    ivPoolAt = 0
-  }
-  for (let i = 0; i < IV_BYTES; i++) ivScratch[i] = ivPool[ivPoolAt + i]!
-  ivPoolAt += IV_BYTES
-  return ivScratch
 }
 
 /** The payload as bytes, or as text that the layers below encode as UTF-8 where it goes. */

@@ -110,7 +110,7 @@ export interface EncodeFrameOptions {
   encrypt?: boolean
   /** 3.5: the 12-byte GCM IV; default fresh from `random`. Never reuse one under a key. */
   iv?: Uint8Array
-  /** Source of IVs; default `crypto.getRandomValues`. */
+  /** Source of IVs; default `defaultRandom` of `@tuya/crypto` (pooled `crypto.getRandomValues`). */
   random?: RandomSource
   /** Where the key is imported, and so which backend encrypts: see {@link DecodeFrameOptions.keyring}. */
   keyring?: Keyring

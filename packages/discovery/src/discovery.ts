@@ -3,6 +3,7 @@
  * 3.5 solicitation timer. This file only moves datagrams and events; decoding is in the core.
  */
 import type { RandomSource } from '@tuya/crypto'
+import { systemClock, type Clock, type Timer } from '@tuya/platform'
 import type { DiscoveryPorts } from './constants.ts'
 import { DiscoveryCore } from './core.ts'
 import { encodeSolicitation } from './encode-solicitation.ts'
@@ -11,7 +12,6 @@ import { DiscoveryEventTarget } from './events.ts'
 import { optionError } from './option-error.ts'
 import { resolvePorts, resolveSolicit, type DiscoveryOptions, type ResolvedSolicit } from './options.ts'
 import { localAddressFor } from './transport/interfaces.ts'
-import { systemClock, type Clock, type Timer } from './transport/timers.ts'
 import type { DatagramSocket } from './transport/types.ts'
 import { udpTransport } from './transport/udp.ts'
 import type { DatagramSource, DebugLogger, DiscoveredDevice, DeviceUpdate, DiscoveryStats } from './types.ts'

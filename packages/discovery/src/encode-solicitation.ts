@@ -14,7 +14,7 @@ export interface EncodeSolicitationOptions {
   ip: string
   /** The 12-byte GCM IV; default fresh from `random`. Never reuse one. */
   iv?: Uint8Array
-  /** Source of the IV; default `crypto.getRandomValues`. */
+  /** Source of the IV; default `defaultRandom` of `@tuya/crypto` (pooled `crypto.getRandomValues`). */
   random?: RandomSource
 }
 

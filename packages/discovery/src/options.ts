@@ -3,10 +3,10 @@
  * RangeError naming the option, with `option` and `reason` set: see option-error.ts).
  */
 import type { RandomSource } from '@tuya/crypto'
+import type { Clock } from '@tuya/platform'
 import { isIPv4 } from './beacon-json.ts'
 import { DEFAULT_PORTS, DEFAULT_SOLICIT_INTERVAL_MS, DEFAULT_SOLICIT_PORT, type DiscoveryPorts } from './constants.ts'
 import { optionError, type DiscoveryOptionName } from './option-error.ts'
-import type { Clock } from './transport/timers.ts'
 import type { DiscoveryTransport } from './transport/types.ts'
 import type { DebugLogger } from './types.ts'
 
@@ -45,7 +45,7 @@ export interface DiscoveryOptions {
   transport?: DiscoveryTransport
   /** Time and timers. Default the system clock. */
   clock?: Clock
-  /** Source of solicitation IVs. Default `crypto.getRandomValues`. */
+  /** Source of solicitation IVs. Default `defaultRandom` of `@tuya/crypto` (pooled `crypto.getRandomValues`). */
   random?: RandomSource
   /** Aborting closes the discovery. */
   signal?: AbortSignal

@@ -2,12 +2,12 @@
  * Waiting for devices: the `updates()` stream, `scan()` and `find()`. Built on the discovery's
  * events and its injected clock; every listener and timer is removed when the wait ends.
  */
+import type { Clock, Timer } from '@tuya/platform'
 import { DEFAULT_FIND_TIMEOUT_MS, DEFAULT_SCAN_TIMEOUT_MS } from './constants.ts'
 import { DeviceNotFoundError, DiscoveryClosedError } from './errors.ts'
 import type { DiscoveryEvent, DiscoveryEventTarget } from './events.ts'
 import { optionError } from './option-error.ts'
 import { checkTimeout } from './options.ts'
-import type { Clock, Timer } from './transport/timers.ts'
 import type { DeviceUpdate, DiscoveredDevice } from './types.ts'
 
 /** Options of `updates()` / `discover()`. */

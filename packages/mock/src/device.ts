@@ -3,13 +3,13 @@
  * (optionally) UDP discovery. This file only carries out the core's actions.
  */
 import type { Dps, ProtocolVersion } from '@tuya/codec'
+import { delay, startInterval, type Timer } from '@tuya/platform'
 import { DeviceCore, type CoreAction } from './device-core.ts'
 import { buildBeacon, buildSolicitationReply, parseSolicitation, type BeaconIdentity } from './discovery.ts'
 import { MockEventTarget } from './events.ts'
 import { checkFaults, resolveOptions, type ResolvedConfig } from './options.ts'
 import { listenTcp, type TcpConnection, type TcpListener } from './transport/tcp.ts'
 import { SocketQueue } from './transport/socket-queue.ts'
-import { delay, startInterval, type Timer } from './transport/timers.ts'
 import { openUdp, type UdpSocket } from './transport/udp.ts'
 import type { MockConnectionInfo, MockDeviceOptions, MockFaults } from './types.ts'
 import { checkDps } from './state.ts'
@@ -113,7 +113,7 @@ class MockDeviceImpl extends MockEventTarget implements MockDevice {
         this.#solicit = await openUdp({ bindPort: beacon.solicitationPort, bindAddress: beacon.solicitationAddress ?? bindAddress, onMessage: (bytes) => void this.#onSolicitation(bytes) })
       }
       if (beacon.intervalMs > 0) {
-        this.#beaconTimer = startInterval(beacon.intervalMs, () => void this.sendBeacon())
+        this.#beaconTimer = startInterval(beacon.intervalMs, () => void this.sendBeacon(), { keepAlive: false })
         void this.sendBeacon()
       }
     }

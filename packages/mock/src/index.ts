@@ -35,7 +35,7 @@ export type { ResolvedConfig } from './options.ts'
 export { PROFILES } from './profiles.ts'
 export type { PushHeader, PushReason, SeqCheck, VersionProfile } from './profiles.ts'
 export { ERROR_TEXT } from './handlers.ts'
-export { assertNetPermission } from './transport/permission.ts'
+export { assertNetPermission } from '@tuya/platform'
 export { buildBeacon, buildSolicitationReply, parseSolicitation } from './discovery.ts'
 export type { BeaconIdentity } from './discovery.ts'
 export type {

@@ -6,6 +6,7 @@ import { PROFILES, type SeqCheck, type VersionProfile } from './profiles.ts'
 import { checkDps } from './state.ts'
 import type { BeaconOptions, ExtraConnectionPolicy, MockDeviceOptions, MockFaults, MockQuirks } from './types.ts'
 import { defaultRandom, nobleBackend, randomBytes, type CryptoBackend, type RandomSource } from '@tuya/crypto'
+import { systemClock } from '@tuya/platform'
 import type { Dps, ProtocolVersion } from '@tuya/codec'
 
 /** The default sub-device of `gateway: true` (the cid used by the shared vectors). */
@@ -170,7 +171,7 @@ export function resolveOptions(options: MockDeviceOptions = {}): ResolvedConfig 
   }
   const random = options.random ?? defaultRandom
   if (typeof random !== 'function') throw new TypeError('random must be a function (length) => Uint8Array')
-  const now = options.now ?? (() => Date.now())
+  const now = options.now ?? systemClock.now
   if (typeof now !== 'function') throw new TypeError('now must be a function returning ms since the epoch')
   const id = options.id ?? `bf${randomText(random, 18, ID_ALPHABET)}`
   if (typeof id !== 'string' || id.length === 0 || id.length > 64) throw new TypeError('id must be a non-empty string (the device id, gwId)')

@@ -94,7 +94,7 @@ export interface MockDeviceOptions {
   beacon?: boolean | BeaconOptions
   /** Clock in ms since the epoch (the `t` fields). Default `Date.now`. */
   now?: () => number
-  /** Randomness: nonces, GCM IVs, the seq and serial starts. Default `crypto.getRandomValues`. */
+  /** Randomness: nonces, GCM IVs, the seq and serial starts. Default `defaultRandom` of `@tuya/crypto` (pooled `crypto.getRandomValues`). */
   random?: RandomSource
   /**
    * What runs the device's AES and HMAC: `nobleBackend` (default) or `nodeCryptoBackend` from

@@ -6,7 +6,6 @@
  * Configuration (from the parent): { devices: [{ id, version, localKey, dps }], basePort?: number, echo?: boolean }
  */
 import * as net from 'node:net'
-import { defaultRandom } from '@tuya/crypto'
 import { createMockFleet, type MockDevice, type MockFleet } from '@tuya/mock'
 import { childConfig, serveParent } from './child.ts'
 
@@ -43,27 +42,13 @@ export interface MockServerStats {
 
 const PER_FLEET = 4096
 
-// The mock's default random source calls crypto.getRandomValues for every 3.5 IV and costs
-// more than the rest of a reply: pool it (as the client does) so the simulated device, which
-// shares the CPU with the client on loopback, stays cheap for every client alike.
-let pool = new Uint8Array(0)
-let offset = 0
-const pooledRandom = (length: number): Uint8Array<ArrayBuffer> => {
-  if (length > 1024) return defaultRandom(length) as Uint8Array<ArrayBuffer>
-  if (offset + length > pool.length) {
-    pool = defaultRandom(4096) as Uint8Array<ArrayBuffer>
-    offset = 0
-  }
-  offset += length
-  return pool.slice(offset - length, offset)
-}
 const config = await childConfig<MockServerConfig>()
 const started = performance.now()
 const fleets: MockFleet[] = []
 for (let start = 0; start < config.devices.length; start += PER_FLEET) {
   const slice = config.devices.slice(start, start + PER_FLEET)
   const basePort = config.basePort ? config.basePort + start : 0
-  fleets.push(await createMockFleet({ count: slice.length, basePort, device: (i) => ({ ...slice[i]!, dps: slice[i]!.dps ?? { '1': false, '2': 50 }, random: pooledRandom }) }))
+  fleets.push(await createMockFleet({ count: slice.length, basePort, device: (i) => ({ ...slice[i]!, dps: slice[i]!.dps ?? { '1': false, '2': 50 } }) }))
 }
 const devices: MockDevice[] = fleets.flatMap((f) => f.devices)
 

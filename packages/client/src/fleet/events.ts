@@ -2,8 +2,8 @@
  * The fleet's merged, typed `EventTarget`: every device's events, each with the device id
  * (STYLE.md: EventTarget, not node:events).
  */
+import { TypedEventTarget, type TypedListener } from '@tuya/platform'
 import type { ConnectedDetail, ConnectionState, DisconnectedDetail, DpsDetail } from '../core/events.ts'
-import { TypedEventTarget } from '../events.ts'
 
 /** Detail of a fleet `dps` event: a device's `dps` event plus its id. */
 export interface FleetDpsDetail extends DpsDetail {
@@ -55,7 +55,7 @@ export type FleetEventType = keyof FleetEventMap
 export type FleetEvent<K extends FleetEventType> = CustomEvent<FleetEventMap[K]>
 
 /** A listener of one fleet event type. */
-export type FleetListener<K extends FleetEventType> = (event: FleetEvent<K>) => void
+export type FleetListener<K extends FleetEventType> = TypedListener<FleetEventMap, K>
 
 /** One merged event as `updates()` yields it: the detail plus its `type`. */
 export type FleetUpdate = { [K in FleetEventType]: { type: K } & FleetEventMap[K] }[FleetEventType]

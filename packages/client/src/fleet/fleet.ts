@@ -6,12 +6,13 @@
  * that it follows each handle's events through an internal observer (which sees what the
  * handle dispatches, before its listeners) rather than five event listeners per device.
  */
+import { systemClock } from '@tuya/platform'
 import type { EngineEvent } from '../core/events.ts'
 import { createDevice, observeHandle, startConnecting, type TuyaDevice } from '../device.ts'
 import { ClosedError } from '../errors.ts'
 import { createConnectGate } from '../gate.ts'
+import { systemSetTimer } from '../options.ts'
 import { coalescingSetTimer } from '../transport/coalescing-timer.ts'
-import { systemNow, systemSetTimer } from '../transport/timers.ts'
 import type { ConnectGate } from '../transport/types.ts'
 import type { DeviceOptions } from '../types.ts'
 import { Entry } from './entry.ts'
@@ -60,7 +61,7 @@ export class TuyaFleet extends FleetEventTarget {
     this.#shared = shared.setTimer === undefined && timerSlackMs > 0 ? { ...shared, setTimer: coalescingSetTimer(timerSlackMs) } : shared
     this.#gate = connectGate ?? createConnectGate({ concurrency: maxConcurrentConnects })
     this.#isAutoConnect = autoConnect
-    this.#scheduler = new StartScheduler({ cap: maxConcurrentConnects, staggerMs, now: shared.now ?? systemNow, setTimer: shared.setTimer ?? systemSetTimer })
+    this.#scheduler = new StartScheduler({ cap: maxConcurrentConnects, staggerMs, now: shared.now ?? systemClock.now, setTimer: shared.setTimer ?? systemSetTimer })
   }
 
   /** How many devices the fleet holds. */

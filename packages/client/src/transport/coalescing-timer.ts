@@ -3,20 +3,21 @@
  * many devices that fall due close together are handled in one wake-up of the process
  * instead of one each. The same idea as the kernel's timer slack.
  */
+import { startTimer, systemClock, type Timer } from '@tuya/platform'
 import type { SetTimer } from './types.ts'
 
-/** The timers due at one grid point, and the `setTimeout` that fires them. */
+/** The timers due at one grid point, and the system timer that fires them. */
 interface Bucket {
   callbacks: Array<(() => void) | undefined>
-  /** Callbacks neither run nor cancelled: at 0 the bucket's setTimeout is cleared. */
+  /** Callbacks neither run nor cancelled: at 0 the bucket's timer is cancelled. */
   live: number
-  timer: ReturnType<typeof setTimeout>
+  timer: Timer
 }
 
 /**
  * A {@link SetTimer} whose timers fire at the first multiple of `slackMs` (on the
  * `Date.now()` clock) at or after their due time: never early, at most `slackMs` late, and
- * all timers due at one grid point fire from one `setTimeout`.
+ * all timers due at one grid point fire from one system timer.
  *
  * @param slackMs - the grid, in milliseconds (> 0)
  * @returns the timer function
@@ -28,10 +29,10 @@ export function coalescingSetTimer(slackMs: number): SetTimer {
   const fire = (at: number): void => {
     const bucket = buckets.get(at)
     if (bucket === undefined) return
-    // setTimeout runs on the event loop's clock, which may be a little behind Date.now().
-    const early = at - Date.now()
+    // Timers run on the event loop's clock, which may be a little behind Date.now().
+    const early = at - systemClock.now()
     if (early > 0) {
-      bucket.timer = setTimeout(fire, early, at)
+      bucket.timer = startTimer(early, () => fire(at))
       return
     }
     buckets.delete(at)
@@ -51,11 +52,11 @@ export function coalescingSetTimer(slackMs: number): SetTimer {
     }
   }
   return (callback, delayMs) => {
-    const now = Date.now()
+    const now = systemClock.now()
     const at = Math.ceil((now + Math.max(0, delayMs)) / slackMs) * slackMs
     let bucket = buckets.get(at)
     if (bucket === undefined) {
-      bucket = { callbacks: [], live: 0, timer: setTimeout(fire, at - now, at) }
+      bucket = { callbacks: [], live: 0, timer: startTimer(at - now, () => fire(at)) }
       buckets.set(at, bucket)
     }
     const held = bucket
@@ -66,7 +67,7 @@ export function coalescingSetTimer(slackMs: number): SetTimer {
       held.callbacks[index] = undefined
       // Nothing left to fire: let the timer go, so that it does not keep the process alive.
       if (--held.live === 0 && buckets.get(at) === held) {
-        clearTimeout(held.timer)
+        held.timer.cancel()
         buckets.delete(at)
       }
     }

@@ -14,6 +14,7 @@
  * hold a thousand of each.
  */
 import * as net from 'node:net'
+import { startTimer } from '@tuya/platform'
 import { ConnectionError } from '../errors.ts'
 import type { ConnectRequest, Connector, Transport, TransportHandlers } from './types.ts'
 
@@ -99,7 +100,7 @@ export const tcpConnector: Connector = (request: ConnectRequest, handlers: Trans
   return new Promise<Transport>((resolve, reject) => {
     const transport = new TcpTransport(request.host, request.port, handlers)
     const settle = (error?: Error): void => {
-      clearTimeout(timer)
+      timer.cancel()
       signal.removeEventListener('abort', onAbort)
       transport.settle = undefined
       if (error === undefined) {
@@ -111,9 +112,9 @@ export const tcpConnector: Connector = (request: ConnectRequest, handlers: Trans
       }
     }
     const onAbort = (): void => settle(signal.reason as Error)
-    const timer = setTimeout(() => {
+    const timer = startTimer(request.timeoutMs, () => {
       settle(new ConnectionError(`TCP connect to ${request.host}:${request.port} timed out after ${request.timeoutMs} ms`, { failure: 'open-timeout' }))
-    }, request.timeoutMs)
+    })
     signal.addEventListener('abort', onAbort, { once: true })
     transport.settle = settle
   })

@@ -3,8 +3,8 @@
  * so the discovery shares 6666/6667/7000 with other listeners. No protocol here.
  */
 import * as dgram from 'node:dgram'
+import { assertNetPermission } from '@tuya/platform'
 import { DiscoveryBindError } from '../errors.ts'
-import { assertNetPermission } from './permission.ts'
 import type { DatagramSocket, DiscoveryTransport, OpenSocketOptions } from './types.ts'
 
 function bind(socket: dgram.Socket, port: number, address: string): Promise<void> {

@@ -2,8 +2,8 @@
  * Per-socket plumbing of the device adapter: socket operations run in order (a delayed write
  * holds back everything queued after it), and the connection's idle timer.
  */
+import { monotonicNow, startTimer, type Timer } from '@tuya/platform'
 import type { TcpConnection } from './tcp.ts'
-import { monotonicMs, startTimer, type Timer } from './timers.ts'
 
 /** One accepted socket with its ordered operation queue and idle timer. */
 export class SocketQueue {
@@ -51,10 +51,10 @@ export class SocketQueue {
   /** Records activity: the idle countdown starts again from now. */
   touch(): void {
     if (this.#idleTimeoutMs === 0) return
-    this.#lastActivityMs = monotonicMs()
+    this.#lastActivityMs = monotonicNow()
     // One timer per connection instead of a cancel and a new timer per frame: when it fires
     // before the connection has been idle long enough, it re-arms itself for the time left.
-    this.#idle ??= startTimer(this.#idleTimeoutMs, this.#checkIdle)
+    this.#idle ??= startTimer(this.#idleTimeoutMs, this.#checkIdle, { keepAlive: false })
   }
 
   /** Stops the idle timer (a later {@link touch} starts it again). */
@@ -72,9 +72,9 @@ export class SocketQueue {
   }
 
   readonly #checkIdle = (): void => {
-    const leftMs = this.#lastActivityMs + this.#idleTimeoutMs - monotonicMs()
+    const leftMs = this.#lastActivityMs + this.#idleTimeoutMs - monotonicNow()
     if (leftMs > 0) {
-      this.#idle = startTimer(leftMs, this.#checkIdle)
+      this.#idle = startTimer(leftMs, this.#checkIdle, { keepAlive: false })
       return
     }
     this.#idle = undefined
@@ -90,7 +90,7 @@ export class SocketQueue {
           this.#queue.shift()
           next.run()
           this.#drain()
-        }, true)
+        })
         return
       }
       this.#queue.shift()

@@ -3,7 +3,7 @@
  * accept / data / close callbacks and write / end / destroy / reset calls. No protocol here.
  */
 import * as net from 'node:net'
-import { assertNetPermission } from './permission.ts'
+import { assertNetPermission } from '@tuya/platform'
 
 /** One accepted socket, reduced to what the device needs. */
 export interface TcpConnection {

@@ -3,7 +3,7 @@
  * optionally, receiving solicitations. No protocol here.
  */
 import * as dgram from 'node:dgram'
-import { assertNetPermission } from './permission.ts'
+import { assertNetPermission } from '@tuya/platform'
 
 /** An open UDP socket. */
 export interface UdpSocket {
