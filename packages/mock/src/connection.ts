@@ -74,7 +74,6 @@ export class DeviceConnection {
   // receive(), the header of the frame at hand, the request given to the handlers, and the
   // decode options (local key before a 3.4/3.5 handshake, then the session key).
   readonly #out: ConnectionOutput[] = []
-  readonly #header: FrameHeader = { format: '55aa', seq: 0, cmd: 0, length: 0, byteLength: 0 }
   readonly #request: Request = { cmd: 0, seq: 0, json: undefined }
   readonly #localKeyOptions: DecodeFrameOptions
   #dataOptions: DecodeFrameOptions
@@ -162,7 +161,7 @@ export class DeviceConnection {
   #receiveFrame(frame: Uint8Array, out: ConnectionOutput[]): void {
     let header: FrameHeader
     try {
-      header = readFrameHeader(frame, this.#header)
+      header = readFrameHeader(frame)
     } catch (error) {
       this.#badFrame ??= toError(error)
       return
