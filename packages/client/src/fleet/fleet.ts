@@ -248,7 +248,7 @@ export class TuyaFleet extends FleetEventTarget {
   }
 
   // The fleet event is the device's event detail (the engine event without its type) plus the
-  // id, in the same key order as before; it is built only when the fleet has a listener for it.
+  // id, in the key order of the handle's event; it is built only when the fleet has a listener for it.
   #onDeviceEvent(entry: Entry, event: EngineEvent): void {
     const { id } = entry
     switch (event.type) {
