@@ -12,7 +12,7 @@ import { DeviceEventTarget } from './events.ts'
 import { awaitConnected, parseSubdeviceList, readStatus, type HandleAccess } from './operations.ts'
 import { notifyObserver } from './observer.ts'
 import { callSettings, resolveOptions } from './options.ts'
-import { SharedConnection, type Receiver } from './shared.ts'
+import { DELIVER, RESYNC, SharedConnection, type Receiver } from './shared.ts'
 import type { CallOptions, DeviceOptions, RequestOptions, SubdeviceList, UpdatesOptions } from './types.ts'
 import { iterateUpdates } from './updates.ts'
 
@@ -31,15 +31,13 @@ export function createConnectedHandle(options: DeviceOptions): { device: TuyaDev
 }
 
 /** A Tuya device (or gateway child) on the LAN. See {@link createDevice}. */
-export class TuyaDevice extends DeviceEventTarget {
+export class TuyaDevice extends DeviceEventTarget implements Receiver {
   readonly #shared: SharedConnection
   readonly #cid: string | undefined
   readonly #isRoot: boolean
   #ends: Set<() => void> | undefined
   #children: Map<string, TuyaDevice> | undefined
   #isClosed = false
-  /** The handle as its connection (events) and its operations (commands) reach it. */
-  readonly #access: Receiver & HandleAccess
 
   /** @internal use createDevice() or subdevice() */
   constructor(shared: SharedConnection, cid: string | undefined, isRoot: boolean) {
@@ -47,15 +45,7 @@ export class TuyaDevice extends DeviceEventTarget {
     this.#shared = shared
     this.#cid = cid
     this.#isRoot = isRoot
-    this.#access = {
-      shared,
-      cid,
-      call: (spec, options) => this.#call(spec, options),
-      deliver: (event) => this.#receive(event),
-      // Catch up with changes missed while offline; failures show up as events, not here.
-      resync: () => void this.status().catch(() => {}),
-    }
-    shared.attach(this.#access, isRoot)
+    shared.attach(this, isRoot)
   }
 
   /** The device id (the gateway's for a child). */
@@ -111,7 +101,7 @@ export class TuyaDevice extends DeviceEventTarget {
    * @throws TimeoutError, OfflineError, ConnectionLostError, WrongKeyError, DeviceError subclasses, ClosedError, signal.reason
    */
   status(options?: CallOptions): Promise<Dps> {
-    return readStatus(this.#access, options)
+    return readStatus(this.#access(), options)
   }
 
   /**
@@ -222,7 +212,7 @@ export class TuyaDevice extends DeviceEventTarget {
     this.#isClosed = true
     if (this.#ends !== undefined) for (const end of [...this.#ends]) end()
     if (!this.#isRoot) {
-      this.#shared.detach(this.#access)
+      this.#shared.detach(this)
       return
     }
     if (this.#children !== undefined) for (const child of this.#children.values()) await child.close()
@@ -231,6 +221,11 @@ export class TuyaDevice extends DeviceEventTarget {
     await this.#shared.runtime.whenClosed()
     // The connection is gone: wipe the imported local key (its session key went with it).
     this.#shared.options.engine.keyring.clear()
+  }
+
+  /** @internal {@link Receiver}: catch up with changes missed while offline; failures show up as events, not here. */
+  [RESYNC](): void {
+    void this.status().catch(() => {})
   }
 
   /** `await using device = createDevice(…)` closes it at the end of the scope. */
@@ -257,7 +252,13 @@ export class TuyaDevice extends DeviceEventTarget {
     })
   }
 
-  #receive(event: EngineEvent): void {
+  /** What the operations (status with device22 probing) need of the handle. */
+  #access(): HandleAccess {
+    return { shared: this.#shared, cid: this.#cid, call: (spec, options) => this.#call(spec, options) }
+  }
+
+  /** @internal {@link Receiver}: an engine event for this handle. */
+  [DELIVER](event: EngineEvent): void {
     if (this.#isClosed && event.type !== 'state' && event.type !== 'disconnected') return
     const observer = this.#isRoot ? this.#shared.observer : undefined
     if (observer !== undefined) notifyObserver(observer, event)

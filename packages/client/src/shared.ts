@@ -9,13 +9,21 @@ import type { HandleObserver } from './observer.ts'
 import type { ResolvedOptions } from './options.ts'
 import { Runtime, type EventRouter } from './runtime.ts'
 
+/**
+ * The internal methods of a handle that the connection calls. Symbol keys (as undici's
+ * `kSymbols`) keep them off the handle's public surface without a closure per handle: a fleet
+ * holds thousands of handles.
+ */
+export const DELIVER: unique symbol = Symbol('deliver')
+export const RESYNC: unique symbol = Symbol('resync')
+
 /** A handle as the shared connection sees it. */
 export interface Receiver {
   readonly cid: string | undefined
   /** Dispatches an engine event as a DOM event on the handle. */
-  deliver(event: EngineEvent): void
+  [DELIVER](event: EngineEvent): void
   /** Re-reads the status after a reconnect (the device's own handle). */
-  resync(): void
+  [RESYNC](): void
 }
 
 /** One connection and everything attached to it. */
@@ -68,18 +76,18 @@ export class SharedConnection implements EventRouter {
   route(event: EngineEvent): void {
     if (event.type === 'connected') {
       this.#connected = { isReconnect: event.isReconnect, isVersionDetected: event.isVersionDetected }
-      if (event.isReconnect && this.options.resyncOnReconnect && !this.isGateway) this.#root?.resync()
+      if (event.isReconnect && this.options.resyncOnReconnect && !this.isGateway) this.#root?.[RESYNC]()
     }
     const root = this.#root
     if (event.type === 'dps') {
       // DPs reported with a cid mark the connection as a gateway's. A handle without cid
       // sees everything; a child handle only its own DPs.
       if (event.cid !== undefined) this.isGateway = true
-      if (root !== undefined && (root.cid === undefined || root.cid === event.cid)) root.deliver(event)
-      if (this.#children !== undefined) for (const r of this.#children) if (r.cid === undefined || r.cid === event.cid) r.deliver(event)
+      if (root !== undefined && (root.cid === undefined || root.cid === event.cid)) root[DELIVER](event)
+      if (this.#children !== undefined) for (const r of this.#children) if (r.cid === undefined || r.cid === event.cid) r[DELIVER](event)
       return
     }
-    root?.deliver(event)
-    if (this.#children !== undefined) for (const r of this.#children) r.deliver(event)
+    root?.[DELIVER](event)
+    if (this.#children !== undefined) for (const r of this.#children) r[DELIVER](event)
   }
 }

@@ -14,11 +14,12 @@ export interface CommandWriter {
 
 /**
  * Queue, in-flight slots and settle windows. The commands in flight (at most one per cmd, and
- * `maxInFlight`, usually 1) are kept by cmd, in the order they were written.
+ * `maxInFlight`, usually 1) are kept in the order they were written.
  */
 export class Dispatcher {
   #queue: Command[] = []
-  readonly #inFlight = new Map<number, Command>()
+  /** In the order they were written; at most one per cmd. */
+  #inFlight: Command[] = []
   /** Commands written with mode `write` are never in flight. */
   readonly #maxInFlight: number
   readonly #settleMs: number
@@ -50,7 +51,7 @@ export class Dispatcher {
 
   /** Commands written and not yet answered. */
   get inFlight(): number {
-    return this.#inFlight.size
+    return this.#inFlight.length
   }
 
   /**
@@ -80,7 +81,7 @@ export class Dispatcher {
    */
   pump(ctx: BuildContext, writer: CommandWriter): void {
     const q = this.#queue
-    while (q.length > 0 && this.#inFlight.size < this.#maxInFlight) {
+    while (q.length > 0 && this.#inFlight.length < this.#maxInFlight) {
       const command = q[0]!
       let built: BuiltCommand
       try {
@@ -156,7 +157,7 @@ export class Dispatcher {
    * commands for the same cid take them; one in its settle window resolves.
    */
   onDps(dps: Dps, cid: string | undefined): void {
-    for (const command of this.#inFlight.values()) {
+    for (const command of [...this.#inFlight]) {
       if (command.spec.mode !== 'collect' || command.spec.cid !== cid) continue
       command.collected = command.collected === undefined ? dps : { ...command.collected, ...dps }
       if (command.phase === 'settling') {
@@ -171,7 +172,7 @@ export class Dispatcher {
   /** The earliest time a command needs attention (deadline or end of settle), or Infinity. */
   nextWake(): number {
     let at = Infinity
-    for (const command of this.#inFlight.values()) if (command.wakeAt < at) at = command.wakeAt
+    for (const command of this.#inFlight) if (command.wakeAt < at) at = command.wakeAt
     for (const command of this.#queue) if (command.deadline < at) at = command.deadline
     return at
   }
@@ -183,7 +184,7 @@ export class Dispatcher {
    */
   expire(now: number): Command[] {
     const expired: Command[] = []
-    for (const command of this.#inFlight.values()) {
+    for (const command of [...this.#inFlight]) {
       if (command.phase === 'settling' && now >= command.settleAt) {
         this.#unlink(command)
         command.finish(command.ack!)
@@ -227,8 +228,8 @@ export class Dispatcher {
    * @returns them, in order (the engine re-queues those with retries left and rejects the rest)
    */
   takeInFlight(): Command[] {
-    const out = [...this.#inFlight.values()].sort((a, b) => a.order - b.order)
-    this.#inFlight.clear()
+    const out = this.#inFlight.sort((a, b) => a.order - b.order)
+    this.#inFlight = []
     this.#quarantine?.clear()
     this.#answeredSeq?.clear()
     for (const command of out) command.built = undefined
@@ -252,19 +253,19 @@ export class Dispatcher {
 
   /** The in-flight command waiting for `cmd`, if any. */
   #find(cmd: number): Command | undefined {
-    return this.#inFlight.get(cmd)
+    return this.#inFlight.find((command) => command.built!.cmd === cmd)
   }
 
   /** Puts a written command in flight, after the others. */
   #add(command: Command): void {
-    this.#inFlight.set(command.built!.cmd, command)
+    this.#inFlight.push(command)
   }
 
   /** Takes a command out of flight. @returns whether it was in flight */
   #unlink(command: Command): boolean {
-    const cmd = command.built?.cmd
-    if (cmd === undefined || this.#inFlight.get(cmd) !== command) return false
-    this.#inFlight.delete(cmd)
+    const i = this.#inFlight.indexOf(command)
+    if (i < 0) return false
+    this.#inFlight.splice(i, 1)
     return true
   }
 }
