@@ -12,7 +12,7 @@ import { DeviceEventTarget } from './events.ts'
 import { awaitConnected, parseSubdeviceList, readStatus, type HandleAccess } from './operations.ts'
 import { notifyObserver } from './observer.ts'
 import { callSettings, resolveOptions } from './options.ts'
-import { DELIVER, RESYNC, SharedConnection, type Receiver } from './shared.ts'
+import { DELIVER, RESYNC, SharedConnection } from './shared.ts'
 import type { CallOptions, DeviceOptions, RequestOptions, SubdeviceList, UpdatesOptions } from './types.ts'
 import { iterateUpdates } from './updates.ts'
 
@@ -31,7 +31,7 @@ export function createConnectedHandle(options: DeviceOptions): { device: TuyaDev
 }
 
 /** A Tuya device (or gateway child) on the LAN. See {@link createDevice}. */
-export class TuyaDevice extends DeviceEventTarget implements Receiver {
+export class TuyaDevice extends DeviceEventTarget {
   readonly #shared: SharedConnection
   readonly #cid: string | undefined
   readonly #isRoot: boolean
@@ -223,7 +223,10 @@ export class TuyaDevice extends DeviceEventTarget implements Receiver {
     this.#shared.options.engine.keyring.clear()
   }
 
-  /** @internal {@link Receiver}: catch up with changes missed while offline; failures show up as events, not here. */
+  /**
+   * After a reconnect, catch up with changes missed while offline; failures show up as events, not here.
+   * @internal
+   */
   [RESYNC](): void {
     void this.status().catch(() => {})
   }
@@ -257,7 +260,10 @@ export class TuyaDevice extends DeviceEventTarget implements Receiver {
     return { shared: this.#shared, cid: this.#cid, call: (spec, options) => this.#call(spec, options) }
   }
 
-  /** @internal {@link Receiver}: an engine event for this handle. */
+  /**
+   * An engine event for this handle (the connection's `Receiver`).
+   * @internal
+   */
   [DELIVER](event: EngineEvent): void {
     if (this.#isClosed && event.type !== 'state' && event.type !== 'disconnected') return
     const observer = this.#isRoot ? this.#shared.observer : undefined
