@@ -9,76 +9,38 @@ import type { ConnectedDetail, ConnectionState, DpsDetail, EngineEvent } from '.
 import { heartbeatSpec, rawSpec, refreshSpec, setSpec, subdevicesSpec } from './core/specs.ts'
 import { ClosedError } from './errors.ts'
 import { DeviceEventTarget } from './events.ts'
-import { awaitConnected, parseSubdeviceList, readStatus, type HandleOps } from './operations.ts'
-import { notifyObserver, type HandleObserver } from './observer.ts'
+import { awaitConnected, parseSubdeviceList, readStatus, type HandleAccess } from './operations.ts'
+import { notifyObserver } from './observer.ts'
 import { callSettings, resolveOptions } from './options.ts'
-import { SharedConnection, type HandleHooks } from './shared.ts'
+import { DELIVER, RESYNC, SharedConnection } from './shared.ts'
 import type { CallOptions, DeviceOptions, RequestOptions, SubdeviceList, UpdatesOptions } from './types.ts'
 import { iterateUpdates } from './updates.ts'
 
 const HANDSHAKE_AND_PUSH_CMDS = new Set([3, 4, 5, 8])
 
 /**
- * How the connection and the operations reach into handles: module-private objects that the
- * class fills in once (its static block can use the private members), so that a handle
- * carries no closures of its own for them.
+ * Creates a device's own handle together with its connection: for the fleet, which observes
+ * the connection's events and starts it without a `connect()` promise (that would make an
+ * abort signal, a timer and three listeners per device for an outcome that arrives as events
+ * anyway). Internal.
  */
-let hooks: HandleHooks<TuyaDevice>
-let ops: HandleOps<TuyaDevice>
-let setObserver: (device: TuyaDevice, observer: HandleObserver | undefined) => void
-
-/** Sets (or with `undefined` removes) the {@link HandleObserver} of a handle (internal: for the fleet). */
-export function observeHandle(device: TuyaDevice, observer: HandleObserver | undefined): void {
-  setObserver(device, observer)
-}
-
-let start: (device: TuyaDevice) => void
-
-/**
- * Starts the handle connecting, with nobody waiting on a promise: the fleet's start, whose
- * outcome arrives as the events its observer sees. (`connect()` would make an abort signal,
- * a timer and three listeners per device for a promise the fleet does not need.) Internal.
- * @throws ClosedError when the handle is closed
- */
-export function startConnecting(device: TuyaDevice): void {
-  start(device)
-}
-
-/** Whether an object has an own enumerable key (without the array Object.keys makes). */
-function hasOwnKey(dps: Dps): boolean {
-  for (const id in dps) if (Object.hasOwn(dps, id)) return true
-  return false
+export function createConnectedHandle(options: DeviceOptions): { device: TuyaDevice; shared: SharedConnection } {
+  const resolved = resolveOptions(options)
+  const shared = new SharedConnection(resolved)
+  return { device: new TuyaDevice(shared, resolved.cid, true), shared }
 }
 
 /** A Tuya device (or gateway child) on the LAN. See {@link createDevice}. */
 export class TuyaDevice extends DeviceEventTarget {
-  readonly #shared: SharedConnection<TuyaDevice>
+  readonly #shared: SharedConnection
   readonly #cid: string | undefined
   readonly #isRoot: boolean
   #ends: Set<() => void> | undefined
   #children: Map<string, TuyaDevice> | undefined
   #isClosed = false
-  #observer: HandleObserver | undefined
-
-  static {
-    hooks = {
-      deliver: (device, event) => device.#receive(event),
-      wantsDps: (device) => !device.#isClosed && (device.hears('dps') || device.#observer?.wantsDps() === true),
-      // Catch up with changes missed while offline; failures show up as events, not here.
-      resync: (device) => void readStatus(ops, device, device.#cid, undefined).catch(() => {}),
-    }
-    ops = {
-      shared: (device) => device.#shared,
-      call: (device, spec, options) => device.#call(spec, options),
-    }
-    setObserver = (device, observer) => {
-      device.#observer = observer
-    }
-    start = (device) => device.#shared.engine.connect()
-  }
 
   /** @internal use createDevice() or subdevice() */
-  constructor(shared: SharedConnection<TuyaDevice>, cid: string | undefined, isRoot: boolean) {
+  constructor(shared: SharedConnection, cid: string | undefined, isRoot: boolean) {
     super()
     this.#shared = shared
     this.#cid = cid
@@ -139,7 +101,7 @@ export class TuyaDevice extends DeviceEventTarget {
    * @throws TimeoutError, OfflineError, ConnectionLostError, WrongKeyError, DeviceError subclasses, ClosedError, signal.reason
    */
   status(options?: CallOptions): Promise<Dps> {
-    return readStatus(ops, this, this.#cid, options)
+    return readStatus(this.#access(), options)
   }
 
   /**
@@ -155,7 +117,7 @@ export class TuyaDevice extends DeviceEventTarget {
     const dps: Dps = isSingle ? { [String(a)]: b as DpValue } : a
     const options = isSingle ? c : (b as CallOptions | undefined)
     if (typeof dps !== 'object' || dps === null || Array.isArray(dps)) throw new TypeError('dps must be an object of DP id -> value, such as { "1": true }')
-    if (!hasOwnKey(dps)) throw new RangeError('dps must name at least one DP')
+    if (Object.keys(dps).length === 0) throw new RangeError('dps must name at least one DP')
     const reply = await this.#call(setSpec(dps, this.#cid, callSettings(this.#shared.options, options)), options)
     return reply.dps ?? {}
   }
@@ -261,6 +223,14 @@ export class TuyaDevice extends DeviceEventTarget {
     this.#shared.options.engine.keyring.clear()
   }
 
+  /**
+   * After a reconnect, catch up with changes missed while offline; failures show up as events, not here.
+   * @internal
+   */
+  [RESYNC](): void {
+    void this.status().catch(() => {})
+  }
+
   /** `await using device = createDevice(…)` closes it at the end of the scope. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close()
@@ -285,9 +255,19 @@ export class TuyaDevice extends DeviceEventTarget {
     })
   }
 
-  #receive(event: EngineEvent): void {
+  /** What the operations (status with device22 probing) need of the handle. */
+  #access(): HandleAccess {
+    return { shared: this.#shared, cid: this.#cid, call: (spec, options) => this.#call(spec, options) }
+  }
+
+  /**
+   * An engine event for this handle (the connection's `Receiver`).
+   * @internal
+   */
+  [DELIVER](event: EngineEvent): void {
     if (this.#isClosed && event.type !== 'state' && event.type !== 'disconnected') return
-    if (this.#observer !== undefined) notifyObserver(this.#observer, event)
+    const observer = this.#isRoot ? this.#shared.observer : undefined
+    if (observer !== undefined) notifyObserver(observer, event)
     if (!this.hears(event.type)) return
     const { type, ...detail } = event
     this.emit(type, detail as never)
@@ -308,6 +288,5 @@ export class TuyaDevice extends DeviceEventTarget {
  * await device.close()
  */
 export function createDevice(options: DeviceOptions): TuyaDevice {
-  const resolved = resolveOptions(options)
-  return new TuyaDevice(new SharedConnection(resolved, hooks), resolved.cid, true)
+  return createConnectedHandle(options).device
 }

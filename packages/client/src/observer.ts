@@ -5,11 +5,9 @@
  */
 import type { EngineEvent } from './core/events.ts'
 
-/** Sees the events of a handle (set with `observeHandle`). */
+/** Sees the events of a device's own handle (set as `SharedConnection.observer`). */
 export interface HandleObserver {
   observe(event: EngineEvent): void
-  /** Whether it would use a `dps` event now (else the handle need not make one for it). */
-  wantsDps(): boolean
 }
 
 /**

@@ -13,14 +13,14 @@ import { callSettings } from './options.ts'
 import type { SharedConnection } from './shared.ts'
 import type { CallOptions, SubdeviceList } from './types.ts'
 
-/**
- * What the operations need of a handle `H`: one object for every handle of the handle class
- * (rather than closures made for each handle).
- */
-export interface HandleOps<H> {
+/** What the operations need of a handle. */
+export interface HandleAccess {
   /** The connection the handle belongs to (engine, gateway flag, device22 DP ids). */
-  shared(handle: H): SharedConnection
-  call(handle: H, spec: CommandSpec, options: CallOptions | undefined): Promise<Reply>
+  readonly shared: SharedConnection
+  /** The gateway child the handle addresses, if any. */
+  readonly cid: string | undefined
+  /** Submits a command, with the handle's closed check and abort signal. */
+  call(spec: CommandSpec, options: CallOptions | undefined): Promise<Reply>
 }
 
 /**
@@ -78,29 +78,30 @@ const DEVICE22_CHUNK = 15
  * first time.
  * @returns the DPs the device reported
  */
-export async function readStatus<H>(ops: HandleOps<H>, handle: H, cid: string | undefined, options: CallOptions | undefined): Promise<Dps> {
-  const shared = ops.shared(handle)
+export async function readStatus(handle: HandleAccess, options: CallOptions | undefined): Promise<Dps> {
+  const { shared, cid } = handle
   const { engine } = shared
   const settings = callSettings(shared.options, options)
   const deadline = engine.config.now() + settings.timeoutMs
   const spec = statusSpec(cid, shared, settings)
   let reply: Reply
   try {
-    reply = await ops.call(handle, spec, options)
+    reply = await handle.call(spec, options)
   } catch (error) {
     const version = engine.version
     const mayDetect = error instanceof DataUnvalidError && cid === undefined && !shared.isGateway && version !== undefined && VERSION_FACTS[version].device22 === 'detect'
     if (!mayDetect || engine.isDevice22) throw error
     engine.setDevice22()
-    return readDevice22(ops, handle, shared, deadline, 0, {}, options)
+    return readDevice22(handle, deadline, 0, {}, options)
   }
   const dps = reply.dps ?? {}
   if (spec.sentAs?.probeIndex === undefined) return dps
   remember(shared, dps)
-  return readDevice22(ops, handle, shared, deadline, spec.sentAs.probeIndex + 1, dps, options)
+  return readDevice22(handle, deadline, spec.sentAs.probeIndex + 1, dps, options)
 }
 
-async function readDevice22<H>(ops: HandleOps<H>, handle: H, shared: SharedConnection, deadline: number, fromRange: number, found: Dps, options: CallOptions | undefined): Promise<Dps> {
+async function readDevice22(handle: HandleAccess, deadline: number, fromRange: number, found: Dps, options: CallOptions | undefined): Promise<Dps> {
+  const { shared } = handle
   const result: Dps = { ...found }
   const known = shared.device22Ids
   const batches: (readonly (number | string)[])[] = []
@@ -115,7 +116,7 @@ async function readDevice22<H>(ops: HandleOps<H>, handle: H, shared: SharedConne
   for (const ids of batches) {
     const remaining = deadline - config.now()
     if (remaining <= 0) throw new TimeoutError('the device22 status read (DP-id probing, PROTOCOL.md §9) did not finish in time; raise timeoutMs', { deviceId: config.deviceId })
-    const reply = await ops.call(handle, device22Spec(ids, { ...callSettings(shared.options, options), timeoutMs: remaining }), options)
+    const reply = await handle.call(device22Spec(ids, { ...callSettings(shared.options, options), timeoutMs: remaining }), options)
     const dps = reply.dps ?? {}
     if (!isKnown) remember(shared, dps)
     Object.assign(result, dps)

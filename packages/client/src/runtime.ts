@@ -11,13 +11,11 @@ import type { Transport, TransportHandlers } from './transport/types.ts'
 /** Where the runtime sends every engine event. */
 export interface EventRouter {
   route(event: EngineEvent): void
-  /** Whether a `dps` event of `cid` would reach a handle (see {@link EngineHost.wantsDps}). */
-  wantsDps(cid: string | undefined): boolean
 }
 
 /**
- * One connection attempt: it receives its transport's callbacks (those of a connection that is
- * no longer current are ignored) and tells when its connection is over.
+ * One connection attempt: it receives its transport's callbacks (those of a connection that
+ * another attempt replaced are ignored) and tells when its connection is over.
  */
 class Attempt implements TransportHandlers {
   readonly runtime: Runtime
@@ -175,10 +173,6 @@ export class Runtime implements EngineHost {
     // The gate slot covers one connection attempt: give it back once the attempt is over.
     if (event.type === 'state' && event.previous === 'connecting') this.#releaseGate()
     this.#router.route(event)
-  }
-
-  wantsDps(cid: string | undefined): boolean {
-    return this.#router.wantsDps(cid)
   }
 
   #releaseGate(): void {

@@ -2,7 +2,7 @@
  * decodeFrame: one complete frame in, every layer checked and removed (PROTOCOL.md §3, §5, §6).
  */
 import { assertBytes, hexToBytes } from '@tuya/crypto'
-import { NO_BYTES, plainBytes } from './bytes.ts'
+import { plainBytes } from './bytes.ts'
 import { commandName } from './commands.ts'
 import { DEFAULT_MAX_FRAME_BYTES } from './constants.ts'
 import { BadPrefixError, FrameTooLargeError, MalformedLengthError, TruncatedFrameError } from './errors.ts'
@@ -10,7 +10,7 @@ import { readFrameHeader } from './header.ts'
 import { bytesToText, looksLikeJson, parseJson } from './json.ts'
 import { checkKeyring, withFrameKey } from './keys.ts'
 import { protocolFor } from './protocols.ts'
-import type { DecodedFrame, DecodeFrameOptions, Direction, FrameFormat, FrameHeader, ProtocolVersion } from './types.ts'
+import type { DecodedFrame, DecodeFrameOptions } from './types.ts'
 import { checkDirection, checkMaxFrameBytes, checkOptions } from './validate.ts'
 
 /**
@@ -40,8 +40,7 @@ export function decodeFrame(bytes: Uint8Array | string, options: DecodeFrameOpti
   const direction = checkDirection(options.direction, 'fromDevice')
   const maxFrameBytes = checkMaxFrameBytes(options.maxFrameBytes, DEFAULT_MAX_FRAME_BYTES)
   const keyring = checkKeyring(options.keyring, 'options.keyring')
-  const head = readFrameHeader(data, HEADER)
-  const { format, seq, cmd, length, byteLength } = head
+  const { format, seq, cmd, length, byteLength } = readFrameHeader(data)
   if (format !== proto.frame.format) {
     throw new BadPrefixError(`got a ${format.toUpperCase()} frame, but protocol ${proto.version} uses ${proto.frame.format.toUpperCase()} frames: check the configured version`)
   }
@@ -54,17 +53,10 @@ export function decodeFrame(bytes: Uint8Array | string, options: DecodeFrameOpti
   }
 
   return withFrameKey(options.key, keyring, 'options.key', (key) => {
-    // Both layers answer in shared objects (no result object per frame): read them at once,
-    // then let go of this frame's arrays so the shared objects do not keep them alive.
-    const opened = proto.frame.decode(data, direction === 'fromDevice', key)
-    const { retcode, iv } = opened
+    const { retcode, iv, buf, start, end } = proto.frame.decode(data, direction === 'fromDevice', key)
     const isHandshake = proto.handshakeCmds.has(cmd)
-    const inner = proto.payload.open(opened.buf, opened.start, opened.end, key, isHandshake)
-    const { payload, header, isEncrypted } = inner
-    opened.buf = inner.payload = NO_BYTES
-    opened.iv = inner.header = undefined
-
-    const frame = new (DecodedFrameObject as unknown as FrameConstructor)(format, seq, cmd, length, byteLength, proto.version, direction, commandName(cmd), isEncrypted, payload)
+    const { payload, header, isEncrypted } = proto.payload.open(buf, start, end, key, isHandshake)
+    const frame: DecodedFrame = { format, seq, cmd, length, byteLength, version: proto.version, direction, cmdName: commandName(cmd), isEncrypted, payload }
     if (retcode !== undefined) frame.retcode = retcode
     if (header !== undefined) frame.header = header
     if (iv !== undefined) frame.iv = iv
@@ -78,43 +70,3 @@ export function decodeFrame(bytes: Uint8Array | string, options: DecodeFrameOpti
     return frame
   })
 }
-
-// decodeFrame's header, filled by readFrameHeader instead of a new object per frame.
-const HEADER: FrameHeader = { format: '55aa', seq: 0, cmd: 0, length: 0, byteLength: 0 }
-
-/** How `new` sees {@link DecodedFrameObject} (its parameters, a DecodedFrame out). */
-type FrameConstructor = new (...args: Parameters<typeof DecodedFrameObject>) => DecodedFrame
-
-/**
- * Makes the DecodedFrame objects. A constructor rather than an object literal: keys added to
- * a literal afterwards (retcode, header, iv, text, json) go to a separate property array,
- * while V8 sizes the objects of one constructor for the keys its instances end up with
- * (slack tracking), about 70 bytes less per frame. Its prototype is Object.prototype, so a
- * frame is still a plain object, key order included (deepStrictEqual, structuredClone,
- * JSON.stringify and util.inspect see no difference).
- */
-function DecodedFrameObject(
-  this: DecodedFrame,
-  format: FrameFormat,
-  seq: number,
-  cmd: number,
-  length: number,
-  byteLength: number,
-  version: ProtocolVersion,
-  direction: Direction,
-  cmdName: string,
-  isEncrypted: boolean,
-  payload: Uint8Array,
-): void {
-  this.format = format
-  this.seq = seq
-  this.cmd = cmd
-  this.length = length
-  this.byteLength = byteLength
-  this.version = version
-  this.direction = direction
-  this.cmdName = cmdName
-  this.isEncrypted = isEncrypted
-  this.payload = payload
-}
-DecodedFrameObject.prototype = Object.prototype

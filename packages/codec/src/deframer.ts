@@ -47,9 +47,6 @@ export class Deframer {
   #buf: Uint8Array = new Uint8Array(0)
   #start = 0
   #end = 0
-  // The frames #scan found during the current push. One frame per chunk is the usual case, and
-  // a one-element array literal is about a third of the size of an empty array grown by push().
-  #frames: Uint8Array[] | undefined
 
   /**
    * @param options - maxFrameBytes (default 16384) and an onDiscard callback
@@ -69,7 +66,6 @@ export class Deframer {
 
   /** Drops everything buffered (after a reconnect, for instance). */
   reset(): void {
-    this.#frames = undefined
     this.#buf = new Uint8Array(0)
     this.#start = 0
     this.#end = 0
@@ -86,33 +82,27 @@ export class Deframer {
     assertBytes(chunk, 'chunk')
     // A Buffer (or other subclass) is fine as it is: the chunk is only read, and every frame
     // and the kept tail are copied out of it with set(), never with slice().
-    if (chunk.length === 0) return []
-    this.#frames = undefined // in case an onDiscard callback threw during the last push
+    const frames: Uint8Array[] = []
+    if (chunk.length === 0) return frames
     // Fast path: nothing buffered, so scan the caller's chunk directly and copy only frames
     // and the leftover tail.
     if (this.#end === this.#start) {
-      const used = this.#scan(chunk, 0, chunk.length)
+      const used = this.#scan(chunk, 0, chunk.length, frames)
       if (used < chunk.length) this.#keep(chunk.subarray(used))
-      return this.#takeFrames()
+      return frames
     }
     this.#append(chunk)
-    this.#start = this.#scan(this.#buf, this.#start, this.#end)
+    this.#start = this.#scan(this.#buf, this.#start, this.#end, frames)
     if (this.#start === this.#end) {
       this.#start = this.#end = 0
       // Do not hold on to the memory of one huge chunk forever.
       if (this.#buf.length > 2 * this.#maxFrameBytes) this.#buf = new Uint8Array(0)
     }
-    return this.#takeFrames()
+    return frames
   }
 
-  #takeFrames(): Uint8Array[] {
-    const frames = this.#frames
-    this.#frames = undefined
-    return frames ?? []
-  }
-
-  /** Takes frames out of `b[from:to]` into #frames; returns the offset of the first unconsumed byte. */
-  #scan(b: Uint8Array, from: number, to: number): number {
+  /** Adds the frames in `b[from:to]` to `frames`; returns the offset of the first unconsumed byte. */
+  #scan(b: Uint8Array, from: number, to: number, frames: Uint8Array[]): number {
     let at = from
     while (to - at >= 4) {
       const p = findPrefix(b, at, to)
@@ -141,12 +131,9 @@ export class Deframer {
         continue
       }
       if (to - at < total) return at
-      // A copy with its own ArrayBuffer, so no frame shares memory with another; a chunk
-      // that is exactly one frame (the usual read) is copied without a view of it.
-      const frame = new Uint8Array(total)
-      frame.set(at === 0 && total === b.length ? b : b.subarray(at, at + total))
-      if (this.#frames === undefined) this.#frames = [frame]
-      else this.#frames.push(frame)
+      // A copy with its own ArrayBuffer, so no frame shares memory with another (and a plain
+      // Uint8Array even when `b` is a Buffer, whose slice() would be a view).
+      frames.push(new Uint8Array(b.subarray(at, at + total)))
       at += total
     }
     return at

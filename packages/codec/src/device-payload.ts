@@ -43,7 +43,7 @@ export function parseDevicePayload(frame: Input): DeviceMessage {
   const data = isRecord(json.data) ? json.data : undefined
   const dps = isRecord(json.dps) ? json.dps : data !== undefined && isRecord(data.dps) ? data.dps : undefined
   if (dps === undefined) return { type: 'json', json }
-  const message = new (DpsMessageObject as unknown as new (dps: Dps, json: unknown) => DpsMessage)(dps as Dps, json)
+  const message: DpsMessage = { type: 'dps', dps: dps as Dps, json }
   const cid = pickString(json.cid, data?.cid)
   if (cid !== undefined) message.cid = cid
   const devId = pickString(json.devId, data?.devId)
@@ -54,18 +54,6 @@ export function parseDevicePayload(frame: Input): DeviceMessage {
 }
 
 type DpsMessage = Extract<DeviceMessage, { type: 'dps' }>
-
-/**
- * Makes the `dps` messages: a constructor instead of a literal, so that the optional keys
- * (cid, devId, t) land inside the object instead of in a property array added per message
- * (as for DecodedFrame in decode.ts); still a plain object (prototype Object.prototype).
- */
-function DpsMessageObject(this: DpsMessage, dps: Dps, json: unknown): void {
-  this.type = 'dps'
-  this.dps = dps
-  this.json = json
-}
-DpsMessageObject.prototype = Object.prototype
 
 function pickString(top: unknown, nested: unknown): string | undefined {
   if (typeof top === 'string') return top

@@ -41,11 +41,7 @@ export function encodeFrame(options: EncodeFrameOptions): Uint8Array {
   return withFrameKey(options.key, keyring, 'options.key', (key) => {
     const payload = payloadBody(options.payload)
     const header = chooseHeader(proto, direction, cmd, options.header)
-    // A shared result object: read it before anything else runs, then let go of its arrays.
-    const sealed = proto.payload.seal(cmd, direction, payload, header, key, options.encrypt)
-    const { head, body } = sealed
-    sealed.head = undefined
-    sealed.body = EMPTY
+    const { head, body } = proto.payload.seal(cmd, direction, payload, header, key, options.encrypt)
     let iv: Uint8Array | undefined
     if (proto.frame.hasIv) {
       if (options.iv !== undefined) {

@@ -12,11 +12,8 @@ import { encodeAsciiInto, textToBytes } from './json.ts'
 import type { OpenedFrame } from './frame-layers.ts'
 import type { Body } from './payload.ts'
 
-// The AAD, frame bytes 4..18, copied into a scratch array rather than viewed: a view is an
-// object per frame, 14 bytes are copied in a few ns. Only read by the crypto call it is
-// passed to.
-const AAD_BYTES = HEADER_6699_BYTES - 4
-const aad = new Uint8Array(AAD_BYTES)
+/** The AAD is frame bytes 4..18: the header after its prefix. */
+const AAD_START = 4
 
 /** Where the plaintext (and so the ciphertext) starts in a 6699 frame. */
 const PLAIN_AT = HEADER_6699_BYTES + IV_BYTES
@@ -37,8 +34,7 @@ export function encode6699(
   const at = PLAIN_AT + (retcode === undefined ? 0 : RETCODE_BYTES) + (head === undefined ? 0 : head.length)
   let bytes = typeof body === 'string' ? undefined : body
   let out = frameFor(at - PLAIN_AT + body.length)
-  // Assume ASCII (one byte per character), as JSON nearly always is; else encode and start
-  // over. encodeAsciiInto uses the bytes before `at` as scratch: everything there is written after.
+  // Assume ASCII (one byte per character), as JSON nearly always is; else encode and start over.
   if (typeof body === 'string' && !encodeAsciiInto(body, out, at)) {
     bytes = textToBytes(body)
     out = frameFor(at - PLAIN_AT + bytes.length)
@@ -55,8 +51,7 @@ export function encode6699(
   out.set(iv, HEADER_6699_BYTES)
   if (retcode !== undefined) writeU32(out, PLAIN_AT, retcode)
   if (head !== undefined) out.set(head, at - head.length)
-  for (let i = 0; i < AAD_BYTES; i++) aad[i] = out[4 + i]!
-  gcmSealInPlace(key, iv, aad, out, PLAIN_AT, out.length - PLAIN_AT - TAG_BYTES - SUFFIX_BYTES)
+  gcmSealInPlace(key, iv, out.subarray(AAD_START, HEADER_6699_BYTES), out, PLAIN_AT, out.length - PLAIN_AT - TAG_BYTES - SUFFIX_BYTES)
   writeU32(out, out.length - SUFFIX_BYTES, SUFFIX_6699)
   return out
 }
@@ -67,21 +62,14 @@ function frameFor(plainLength: number): Uint8Array {
 }
 
 /**
- * Verifies the suffix and the GCM tag of one complete 6699 frame and decrypts it into `into`:
- * retcode (device frames), IV, and the plaintext after the retcode as `buf[start:end]`.
+ * Verifies the suffix and the GCM tag of one complete 6699 frame and decrypts it: retcode
+ * (device frames), IV, and the plaintext after the retcode as `buf[start:end]`.
  * @throws BadSuffixError, AuthenticationError (tag)
  */
-export function decode6699(bytes: Uint8Array, hasRetcode: boolean, key: CipherKey, into: OpenedFrame): OpenedFrame {
+export function decode6699(bytes: Uint8Array, hasRetcode: boolean, key: CipherKey): OpenedFrame {
   const end = bytes.length
   if (readU32(bytes, end - SUFFIX_BYTES) !== SUFFIX_6699) throw new BadSuffixError('6699 frame does not end with 00009966; drop it (framing error)')
-  // The IV is handed out (DecodedFrame.iv), so it is a view; the AAD is only read.
   const iv = bytes.subarray(HEADER_6699_BYTES, HEADER_6699_BYTES + IV_BYTES)
-  for (let i = 0; i < AAD_BYTES; i++) aad[i] = bytes[4 + i]!
-  const plain = gcmOpen(key, iv, aad, bytes, HEADER_6699_BYTES + IV_BYTES, end - SUFFIX_BYTES)
-  into.retcode = hasRetcode ? readU32(plain, 0) : undefined
-  into.iv = iv
-  into.buf = plain
-  into.start = hasRetcode ? RETCODE_BYTES : 0
-  into.end = plain.length
-  return into
+  const plain = gcmOpen(key, iv, bytes.subarray(AAD_START, HEADER_6699_BYTES), bytes, PLAIN_AT, end - SUFFIX_BYTES)
+  return { retcode: hasRetcode ? readU32(plain, 0) : undefined, iv, buf: plain, start: hasRetcode ? RETCODE_BYTES : 0, end: plain.length }
 }

@@ -6,23 +6,21 @@
 import type { CipherKey } from '@tuya/crypto'
 import { bodyEnd, bodyStart, decode55aa, encode55aa, type Trailer55aa } from './frame-55aa.ts'
 import { decode6699, encode6699 } from './frame-6699.ts'
-import { NO_BYTES } from './bytes.ts'
 import { needKey, type Body, type FrameKey } from './payload.ts'
 import type { FrameFormat } from './types.ts'
 
 /**
- * What a frame layer found inside one verified frame. The payload layer is `buf[start:end]`
- * (offsets rather than a view: one object less per frame). decodeFrame gets it in one shared
- * object, reads it at once and never hands it out.
+ * What a frame layer found inside one verified frame. The payload layer is `buf[start:end]`,
+ * which the payload codecs read in place.
  */
 export interface OpenedFrame {
-  retcode: number | undefined
-  iv: Uint8Array | undefined
+  readonly retcode: number | undefined
+  readonly iv: Uint8Array | undefined
   /** 55AA: the frame itself; 6699: the decrypted plaintext. */
-  buf: Uint8Array
-  /** 55AA: where the body starts after the retcode; 6699: where the plaintext does. */
-  start: number
-  end: number
+  readonly buf: Uint8Array
+  /** 55AA: where the body starts after the retcode; 6699: where the plaintext does after the retcode. */
+  readonly start: number
+  readonly end: number
 }
 
 /** Framing and integrity of one frame kind. */
@@ -33,23 +31,13 @@ export interface FrameLayer {
   /** Each frame carries a 12-byte IV. */
   readonly hasIv: boolean
   encode(seq: number, cmd: number, retcode: number | undefined, head: Uint8Array | undefined, body: Body, key: FrameKey | undefined, iv: Uint8Array | undefined): Uint8Array
-  /**
-   * `bytes` is exactly one frame whose length field was already checked.
-   * @returns the shared result, valid until the next decode
-   */
+  /** `bytes` is exactly one frame whose length field was already checked. */
   decode(bytes: Uint8Array, hasRetcode: boolean, key: FrameKey | undefined): OpenedFrame
 }
 
-const OPENED: OpenedFrame = { retcode: undefined, iv: undefined, buf: NO_BYTES, start: 0, end: 0 }
-
 function open55aa(bytes: Uint8Array, hasRetcode: boolean, trailer: Trailer55aa, macKey: CipherKey | undefined): OpenedFrame {
   const retcode = decode55aa(bytes, hasRetcode, trailer, macKey)
-  OPENED.retcode = retcode
-  OPENED.iv = undefined
-  OPENED.buf = bytes
-  OPENED.start = bodyStart(hasRetcode)
-  OPENED.end = bodyEnd(bytes.length, trailer)
-  return OPENED
+  return { retcode, iv: undefined, buf: bytes, start: bodyStart(hasRetcode), end: bodyEnd(bytes.length, trailer) }
 }
 
 /** 55AA frames with a CRC32 trailer (3.1-3.3, UDP 6666/6667). */
@@ -76,5 +64,5 @@ export const gcmFrames: FrameLayer = {
   isKeyed: true,
   hasIv: true,
   encode: (seq, cmd, retcode, head, body, key, iv) => encode6699(seq, cmd, retcode, head, body, needKey(key, 'encrypt a 3.5 frame').cipher, iv!),
-  decode: (bytes, hasRetcode, key) => decode6699(bytes, hasRetcode, needKey(key, 'decrypt a 3.5 frame').cipher, OPENED),
+  decode: (bytes, hasRetcode, key) => decode6699(bytes, hasRetcode, needKey(key, 'decrypt a 3.5 frame').cipher),
 }

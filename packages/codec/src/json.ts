@@ -3,7 +3,6 @@
  * emits no whitespace), never by deleting spaces from the text, which would also change
  * string values (PROTOCOL.md §8.1, pitfall 18). Replies are parsed strictly.
  */
-import { DEFAULT_MAX_FRAME_BYTES } from './constants.ts'
 import { NotJsonError } from './errors.ts'
 
 const encoder = new TextEncoder()
@@ -26,38 +25,20 @@ export function serializeJson(value: unknown, name = 'payload'): string {
   return text
 }
 
-// TextEncoder.encode allocates a fresh typed array, which costs more in V8 than the
-// encoding itself (Node 20). JSON text is nearly always ASCII, whose UTF-8 has exactly one
-// byte per character: encodeInto straight into a pooled array of that size, and only
-// when that did not take the whole text go through a scratch to learn the real length.
-// 3 bytes per UTF-16 unit is the worst case, so any text that fits a frame fits here.
-const scratch = new Uint8Array(3 * DEFAULT_MAX_FRAME_BYTES)
-
 /** UTF-8 bytes of a string. */
 export function textToBytes(text: string): Uint8Array {
-  const out = new Uint8Array(text.length)
-  if (encodeAsciiInto(text, out, 0)) return out
-  if (3 * text.length > scratch.length) return encoder.encode(text)
-  const { written } = encoder.encodeInto(text, scratch)
-  const exact = new Uint8Array(written)
-  exact.set(scratch.subarray(0, written))
-  scratch.fill(0, 0, written) // the module keeps no payload text
-  return exact
+  return encoder.encode(text)
 }
 
 /**
  * Writes `text` as UTF-8 into `out[at : at + text.length]` if it is ASCII (one byte per
- * character); `out` must have room for that. The bytes before `at` are left to the caller to
- * fill (they may hold text bytes afterwards).
+ * character, as JSON nearly always is), so a frame can be built with its text in place;
+ * `out` must have room for that.
  * @returns false, with `out` partly overwritten, when the text has other characters
  */
 export function encodeAsciiInto(text: string, out: Uint8Array, at: number): boolean {
-  // encodeInto writes from out[0]. Encoding there and moving the bytes (a memmove) is
-  // cheaper than a view of out[at:], which is an object per frame.
-  const r = encoder.encodeInto(text, out)
-  if (r.read !== text.length || r.written !== text.length) return false
-  if (at !== 0) out.copyWithin(at, 0, text.length)
-  return true
+  const r = encoder.encodeInto(text, out.subarray(at, at + text.length))
+  return r.read === text.length && r.written === text.length
 }
 
 /** Decodes UTF-8 strictly; `undefined` when the bytes are not valid UTF-8. */

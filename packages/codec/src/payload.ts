@@ -1,10 +1,6 @@
 /**
  * The payload layer shared by the per-version codecs: what sits between the frame header
  * (and retcode) and the trailer, or inside the 6699 GCM plaintext after the retcode.
- *
- * Both directions hand their results over in one reused object per direction instead of a
- * fresh one per frame: encodeFrame and decodeFrame read it at once, before anything else can
- * run, and it never reaches a caller.
  */
 import type { CipherKey } from '@tuya/crypto'
 import { hasVersionPrefixAt, NO_BYTES, view } from './bytes.ts'
@@ -25,15 +21,15 @@ export type Body = Uint8Array | string
 
 /** What {@link PayloadCodec.seal} gives the frame layer: `head` then `body`. */
 export interface Sealed {
-  head: Uint8Array | undefined
-  body: Body
+  readonly head: Uint8Array | undefined
+  readonly body: Body
 }
 
 /** What {@link PayloadCodec.open} found. */
 export interface Opened {
-  payload: Uint8Array
-  header: Uint8Array | undefined
-  isEncrypted: boolean
+  readonly payload: Uint8Array
+  readonly header: Uint8Array | undefined
+  readonly isEncrypted: boolean
 }
 
 /** How one protocol version wraps and unwraps application payloads (PROTOCOL.md §6). */
@@ -44,14 +40,14 @@ export interface PayloadCodec {
    * @param payload - the application payload (JSON text, error text, handshake material)
    * @param header - the 15-byte version/source header to put in front of it, if any
    * @param encrypt - the caller's override of the version's encryption rule
-   * @returns the shared {@link Sealed} result, valid until the next seal
+   * @returns what goes into the frame
    */
   seal(cmd: number, direction: Direction, payload: Body, header: Uint8Array | undefined, key: FrameKey | undefined, encrypt: boolean | undefined): Sealed
   /**
    * @param buf - holds the payload layer in `buf[start:end]` (55AA: the body after the
    *   retcode; 6699: the plaintext after the retcode)
    * @param isHandshake - 3.4/3.5 cmd 3/4/5: return the decrypted bytes raw, never header-stripped
-   * @returns the shared {@link Opened} result, valid until the next open
+   * @returns the payload, the header it carried (if any) and whether it was encrypted
    */
   open(buf: Uint8Array, start: number, end: number, key: FrameKey | undefined, isHandshake: boolean): Opened
 }
@@ -59,22 +55,14 @@ export interface PayloadCodec {
 /** A shared empty payload (never handed to callers to mutate: only read). */
 export const EMPTY = NO_BYTES
 
-const SEALED: Sealed = { head: undefined, body: NO_BYTES }
-const OPENED: Opened = { payload: NO_BYTES, header: undefined, isEncrypted: false }
-
-/** Fills the shared seal result. */
+/** A {@link Sealed} result. */
 export function sealed(head: Uint8Array | undefined, body: Body): Sealed {
-  SEALED.head = head
-  SEALED.body = body
-  return SEALED
+  return { head, body }
 }
 
-/** Fills the shared open result. */
+/** An {@link Opened} result. */
 export function opened(payload: Uint8Array, header: Uint8Array | undefined, isEncrypted: boolean): Opened {
-  OPENED.payload = payload
-  OPENED.header = header
-  OPENED.isEncrypted = isEncrypted
-  return OPENED
+  return { payload, header, isEncrypted }
 }
 
 /** Drops a leading 15-byte version/source header of `p[start:end]`, detected by content (PROTOCOL.md §5.2). */

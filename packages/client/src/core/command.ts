@@ -78,8 +78,6 @@ export class Command {
   seq = 0
   collected: Dps | undefined
   ack: Reply | undefined
-  /** The next command in flight (the dispatcher chains them instead of keeping a Map). */
-  nextInFlight: Command | undefined
   readonly resolve: (reply: Reply) => void
   readonly reject: (error: unknown) => void
 

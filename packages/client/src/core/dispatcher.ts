@@ -14,13 +14,12 @@ export interface CommandWriter {
 
 /**
  * Queue, in-flight slots and settle windows. The commands in flight (at most one per cmd, and
- * `maxInFlight`, usually 1) are chained through `Command.nextInFlight` in the order they were
- * written: no Map per device, and a lookup by cmd walks one or two commands.
+ * `maxInFlight`, usually 1) are kept in the order they were written.
  */
 export class Dispatcher {
   #queue: Command[] = []
-  #firstInFlight: Command | undefined
-  #inFlightCount = 0
+  /** In the order they were written; at most one per cmd. */
+  #inFlight: Command[] = []
   /** Commands written with mode `write` are never in flight. */
   readonly #maxInFlight: number
   readonly #settleMs: number
@@ -52,7 +51,7 @@ export class Dispatcher {
 
   /** Commands written and not yet answered. */
   get inFlight(): number {
-    return this.#inFlightCount
+    return this.#inFlight.length
   }
 
   /**
@@ -82,7 +81,7 @@ export class Dispatcher {
    */
   pump(ctx: BuildContext, writer: CommandWriter): void {
     const q = this.#queue
-    while (q.length > 0 && this.#inFlightCount < this.#maxInFlight) {
+    while (q.length > 0 && this.#inFlight.length < this.#maxInFlight) {
       const command = q[0]!
       let built: BuiltCommand
       try {
@@ -158,8 +157,7 @@ export class Dispatcher {
    * commands for the same cid take them; one in its settle window resolves.
    */
   onDps(dps: Dps, cid: string | undefined): void {
-    for (let command = this.#firstInFlight, next: Command | undefined; command !== undefined; command = next) {
-      next = command.nextInFlight
+    for (const command of [...this.#inFlight]) {
       if (command.spec.mode !== 'collect' || command.spec.cid !== cid) continue
       command.collected = command.collected === undefined ? dps : { ...command.collected, ...dps }
       if (command.phase === 'settling') {
@@ -174,7 +172,7 @@ export class Dispatcher {
   /** The earliest time a command needs attention (deadline or end of settle), or Infinity. */
   nextWake(): number {
     let at = Infinity
-    for (let command = this.#firstInFlight; command !== undefined; command = command.nextInFlight) if (command.wakeAt < at) at = command.wakeAt
+    for (const command of this.#inFlight) if (command.wakeAt < at) at = command.wakeAt
     for (const command of this.#queue) if (command.deadline < at) at = command.deadline
     return at
   }
@@ -186,8 +184,7 @@ export class Dispatcher {
    */
   expire(now: number): Command[] {
     const expired: Command[] = []
-    for (let command = this.#firstInFlight, next: Command | undefined; command !== undefined; command = next) {
-      next = command.nextInFlight
+    for (const command of [...this.#inFlight]) {
       if (command.phase === 'settling' && now >= command.settleAt) {
         this.#unlink(command)
         command.finish(command.ack!)
@@ -231,17 +228,11 @@ export class Dispatcher {
    * @returns them, in order (the engine re-queues those with retries left and rejects the rest)
    */
   takeInFlight(): Command[] {
-    const out: Command[] = []
-    for (let command = this.#firstInFlight; command !== undefined; command = command.nextInFlight) out.push(command)
-    out.sort((a, b) => a.order - b.order)
-    this.#firstInFlight = undefined
-    this.#inFlightCount = 0
+    const out = this.#inFlight.sort((a, b) => a.order - b.order)
+    this.#inFlight = []
     this.#quarantine?.clear()
     this.#answeredSeq?.clear()
-    for (const command of out) {
-      command.nextInFlight = undefined
-      command.built = undefined
-    }
+    for (const command of out) command.built = undefined
     return out
   }
 
@@ -262,33 +253,19 @@ export class Dispatcher {
 
   /** The in-flight command waiting for `cmd`, if any. */
   #find(cmd: number): Command | undefined {
-    for (let command = this.#firstInFlight; command !== undefined; command = command.nextInFlight) if (command.built!.cmd === cmd) return command
-    return undefined
+    return this.#inFlight.find((command) => command.built!.cmd === cmd)
   }
 
-  /** Puts a written command in flight, after the others (Map insertion order, as before). */
+  /** Puts a written command in flight, after the others. */
   #add(command: Command): void {
-    command.nextInFlight = undefined
-    let last = this.#firstInFlight
-    if (last === undefined) this.#firstInFlight = command
-    else {
-      while (last.nextInFlight !== undefined) last = last.nextInFlight
-      last.nextInFlight = command
-    }
-    this.#inFlightCount++
+    this.#inFlight.push(command)
   }
 
   /** Takes a command out of flight. @returns whether it was in flight */
   #unlink(command: Command): boolean {
-    let previous: Command | undefined
-    for (let c = this.#firstInFlight; c !== undefined; previous = c, c = c.nextInFlight) {
-      if (c !== command) continue
-      if (previous === undefined) this.#firstInFlight = c.nextInFlight
-      else previous.nextInFlight = c.nextInFlight
-      c.nextInFlight = undefined
-      this.#inFlightCount--
-      return true
-    }
-    return false
+    const i = this.#inFlight.indexOf(command)
+    if (i < 0) return false
+    this.#inFlight.splice(i, 1)
+    return true
   }
 }

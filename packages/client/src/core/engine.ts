@@ -58,11 +58,6 @@ export interface EngineHost {
    */
   wakeAt(timeMs: number, isExact?: boolean): void
   emit(event: EngineEvent): void
-  /**
-   * DPs of `cid` (undefined: the device itself) were reported: whether a `dps` event for them
-   * would reach anybody. When not, the engine emits none (and makes no state snapshot for it).
-   */
-  wantsDps(cid: string | undefined): boolean
 }
 
 /**

@@ -294,10 +294,8 @@ export class Traffic implements CommandWriter {
   }
 
   #applyDps(dps: Dps, cid: string | undefined, source: 'push' | 'reply'): void {
-    const host = this.#ctx.host
-    const state = this.cache.merge(dps, cid, host.wantsDps(cid))
-    if (state === undefined) return
-    host.emit(cid === undefined ? { type: 'dps', dps, state, source } : { type: 'dps', dps, state, source, cid })
+    const state = this.cache.merge(dps, cid)
+    this.#ctx.host.emit(cid === undefined ? { type: 'dps', dps, state, source } : { type: 'dps', dps, state, source, cid })
   }
 
   /**

@@ -5,36 +5,32 @@
 import type { EngineEvent } from '../core/events.ts'
 import type { TuyaDevice } from '../device.ts'
 import type { HandleObserver } from '../observer.ts'
+import type { SharedConnection } from '../shared.ts'
 
 /** A device in the fleet. */
 export class Entry implements HandleObserver {
   readonly id: string
   readonly device: TuyaDevice
+  /** The device's connection: the fleet observes and starts it. */
+  readonly shared: SharedConnection
   /** The fleet's handler, shared by all its entries. */
   readonly #onEvent: (entry: Entry, event: EngineEvent) => void
-  /** Whether the fleet has a use for `dps` events (a listener or an iterator), shared by all its entries. */
-  readonly #wantsDps: () => boolean
 
   /**
    * @param id - the device id
    * @param device - its handle
+   * @param shared - its connection
    * @param onEvent - the fleet's handler of device events
-   * @param wantsDps - whether the fleet has a use for `dps` events
    */
-  constructor(id: string, device: TuyaDevice, onEvent: (entry: Entry, event: EngineEvent) => void, wantsDps: () => boolean) {
+  constructor(id: string, device: TuyaDevice, shared: SharedConnection, onEvent: (entry: Entry, event: EngineEvent) => void) {
     this.id = id
     this.device = device
+    this.shared = shared
     this.#onEvent = onEvent
-    this.#wantsDps = wantsDps
   }
 
   /** {@link HandleObserver.observe}: an event the handle dispatches. */
   observe(event: EngineEvent): void {
     this.#onEvent(this, event)
-  }
-
-  /** {@link HandleObserver.wantsDps}. */
-  wantsDps(): boolean {
-    return this.#wantsDps()
   }
 }

@@ -8,7 +8,7 @@
  */
 import { systemClock } from '@tuya/platform'
 import type { EngineEvent } from '../core/events.ts'
-import { createDevice, observeHandle, startConnecting, type TuyaDevice } from '../device.ts'
+import { createConnectedHandle, type TuyaDevice } from '../device.ts'
 import { ClosedError } from '../errors.ts'
 import { createConnectGate } from '../gate.ts'
 import { systemSetTimer } from '../options.ts'
@@ -45,7 +45,6 @@ export class TuyaFleet extends FleetEventTarget {
   readonly #watchers = new Set<Watcher>()
   readonly #ends = new Set<() => void>()
   readonly #onEntryEvent = (entry: Entry, event: EngineEvent): void => this.#onDeviceEvent(entry, event)
-  readonly #hearsDps = (): boolean => this.hears('dps')
   #closing: Promise<void> | undefined
 
   /** @internal use createFleet() */
@@ -95,9 +94,9 @@ export class TuyaFleet extends FleetEventTarget {
     // An option given as undefined does not hide the shared value.
     const merged: Record<string, unknown> = { ...this.#shared }
     for (const [name, value] of Object.entries(options)) if (value !== undefined) merged[name] = value
-    const device = createDevice({ ...merged, connectGate: this.#gate } as unknown as DeviceOptions)
-    const entry = new Entry(id, device, this.#onEntryEvent, this.#hearsDps)
-    observeHandle(device, entry)
+    const { device, shared } = createConnectedHandle({ ...merged, connectGate: this.#gate } as unknown as DeviceOptions)
+    const entry = new Entry(id, device, shared, this.#onEntryEvent)
+    shared.observer = entry
     this.#entries.set(id, entry)
     if (this.#isAutoConnect) this.#schedule(entry)
     return device
@@ -233,7 +232,7 @@ export class TuyaFleet extends FleetEventTarget {
     this.#scheduler.cancel(entry.id)
     // Still observing while it closes: `offline` (reason close) and the state accounting go out.
     await entry.device.close()
-    observeHandle(entry.device, undefined)
+    entry.shared.observer = undefined
     this.#online.delete(entry.id)
   }
 
@@ -246,11 +245,11 @@ export class TuyaFleet extends FleetEventTarget {
     // Started meanwhile by a command, or removed: nothing to do.
     if (entry.device.connectionState !== 'idle' || this.#entries.get(entry.id) !== entry) return
     // The outcome arrives as events (connected / error), which the entry observes.
-    startConnecting(entry.device)
+    entry.shared.engine.connect()
   }
 
   // The fleet event is the device's event detail (the engine event without its type) plus the
-  // id, in the same key order as before; it is built only when the fleet has a listener for it.
+  // id, in the key order of the handle's event; it is built only when the fleet has a listener for it.
   #onDeviceEvent(entry: Entry, event: EngineEvent): void {
     const { id } = entry
     switch (event.type) {
