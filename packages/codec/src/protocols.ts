@@ -96,9 +96,9 @@ export interface VersionFacts {
   /** The JSON request shapes (§8.2, §9). */
   readonly requests: RequestDialect
   /** The keys of the JSON answer to DP_QUERY (10) and DP_QUERY_NEW (16) (§8.3). */
-  readonly statusReply: { readonly dpQuery: StatusReplyKeys; readonly dpQueryNew: StatusReplyKeys }
+  readonly statusReplyKeys: { readonly dpQuery: StatusReplyKeys; readonly dpQueryNew: StatusReplyKeys }
   /** The shape of STATUS pushes (§8.3). */
-  readonly push: PushFacts
+  readonly pushShape: PushFacts
   /** UDP discovery (§14). */
   readonly beacon: BeaconFacts
   /**
@@ -148,9 +148,9 @@ const facts31 = {
   deviceClearText: 'all-but-pushes',
   requests: legacyRequests,
   // v31_resp_dp_query: plaintext {"devId":ID,"dps":{...}}
-  statusReply: { dpQuery: devIdFirst, dpQueryNew: devIdFirst },
+  statusReplyKeys: { dpQuery: devIdFirst, dpQueryNew: devIdFirst },
   // v31_push_status: the 3.1 signed form carries no header
-  push: { header: 'none', ...flatPush },
+  pushShape: { header: 'none', ...flatPush },
   beacon: { port: 6666, cmd: 0, kind: '55aa-plain', answersSolicitation: false },
   probeSeq: 1,
 } as const satisfies VersionFacts
@@ -165,7 +165,7 @@ const facts32 = {
   // 3.2 is always spoken in the device22 dialect (PROTOCOL.md §9, §17).
   requests: { status: 'device22', control: 'legacy' },
   // v32_push_status: the all-zero version header "3.2" in clear before the ciphertext
-  push: { header: 'version', ...flatPush },
+  pushShape: { header: 'version', ...flatPush },
   beacon: ecbBeacon,
   probeSeq: undefined,
 } as const satisfies VersionFacts
@@ -177,8 +177,8 @@ const facts33 = {
   deviceClearText: 'none',
   requests: legacyRequests,
   // v33_resp_dp_query answers cmd 10 with devId; v33_resp_dp_query_new answers cmd 16 with {dps} only
-  statusReply: { dpQuery: devIdFirst, dpQueryNew: dpsOnly },
-  push: { header: 'source', ...flatPush },
+  statusReplyKeys: { dpQuery: devIdFirst, dpQueryNew: dpsOnly },
+  pushShape: { header: 'source', ...flatPush },
   probeSeq: 2,
 } as const satisfies VersionFacts
 
@@ -195,9 +195,9 @@ const facts34 = {
   deviceClearText: 'none',
   requests: newRequests,
   // v34_resp_dp_query: {"dps":{...}} as captured from real 3.4 devices
-  statusReply: { dpQuery: dpsOnly, dpQueryNew: dpsOnly },
+  statusReplyKeys: { dpQuery: dpsOnly, dpQueryNew: dpsOnly },
   // v34_push_status: {"protocol":4,"t":T,"data":{"dps":{...}}}
-  push: { header: 'source', isWrapped: true, namesDevice: false },
+  pushShape: { header: 'source', isWrapped: true, namesDevice: false },
   // 3.4 beacons are CRC-protected 55AA frames even though 3.4 uses HMAC on TCP (discovery.json).
   beacon: ecbBeacon,
   probeSeq: 3,
@@ -216,9 +216,9 @@ const facts35 = {
   deviceClearText: 'none',
   requests: newRequests,
   // v35_resp_dp_query: {"dps":{...},"devId":ID} (current official firmware)
-  statusReply: { dpQuery: ['dps', 'devId'], dpQueryNew: ['dps', 'devId'] },
+  statusReplyKeys: { dpQuery: ['dps', 'devId'], dpQueryNew: ['dps', 'devId'] },
   // v35_push_status: current firmware also names itself inside data
-  push: { header: 'source', isWrapped: true, namesDevice: true },
+  pushShape: { header: 'source', isWrapped: true, namesDevice: true },
   beacon: { port: 6667, cmd: 19, kind: '6699-gcm', answersSolicitation: true },
   probeSeq: 4,
 } as const satisfies VersionFacts

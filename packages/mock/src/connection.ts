@@ -9,7 +9,7 @@ import { Deframer, commandName, decodeFrame, encodeFrame, readFrameHeader, type 
 import { createKeyring, type Keyring } from '@tuya/crypto'
 import { createSession, type Session } from '@tuya/session'
 import { encodeDeviceFrame, type OutFrame } from './frames.ts'
-import { handleCommand, StatusReplyCache, type HandlerContext, type PushRequest, type Request } from './handlers.ts'
+import { handleCommand, type HandlerContext, type PushRequest, type Request } from './handlers.ts'
 import { randomSeqStart, type ResolvedConfig } from './options.ts'
 import type { DpStore } from './state.ts'
 import type { CloseReason, MockDeviceEventDetails, MockDeviceEventType, MockFaults } from './types.ts'
@@ -88,7 +88,7 @@ export class DeviceConnection {
   constructor(id: number, shared: ConnectionShared) {
     this.id = id
     this.#shared = shared
-    this.#handlerContext = { config: shared.config, store: shared.store, now: shared.config.now, statusReplies: new StatusReplyCache() }
+    this.#handlerContext = { config: shared.config, store: shared.store, now: shared.config.now }
     this.#nextSeq = shared.config.seqStart ?? (shared.config.profile.seqMode === 'counter' ? randomSeqStart(shared.config.random) : 0)
     const { version, localKey, maxFrameBytes } = shared.config
     this.#keyring = createKeyring({ backend: shared.config.cryptoBackend, maxKeys: 3 })
