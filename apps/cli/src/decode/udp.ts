@@ -3,7 +3,7 @@
  * with an AES-ECB(udpkey) body (3.2-3.4), 6699 AES-GCM(udpkey) (3.5 beacons, solicitation
  * answers, and the REQ_DEVINFO solicitation, which has no retcode), or a raw AES-ECB blob.
  */
-import { CMD, commandName, decodeFrame, isProtocolVersion, NotJsonError, readFrameHeader, UDP_FRAMES, UDP_KEY, type ProtocolVersion } from '@tuya/codec'
+import { CMD, commandName, decodeFrame, isProtocolVersion, NotJsonError, readFrameHeader, readU32, UDP_FRAMES, UDP_KEY, type ProtocolVersion } from '@tuya/codec'
 import { aesEcbDecrypt } from '@tuya/crypto'
 import { decodeBeacon } from '@tuya/discovery'
 import { describeDecodeError } from './conversation.ts'
@@ -74,13 +74,12 @@ function open55aa(bytes: Uint8Array): Opened {
 }
 
 function open6699(bytes: Uint8Array): Opened {
-  // Decoded as a client frame: the solicitation has no retcode, device datagrams carry theirs inside the plaintext.
   const frame = decodeFrame(bytes, { version: GCM, key: UDP_KEY, direction: 'toDevice' })
   let plain = frame.payload
   let retcode: number | undefined
   // The retcode sits inside the plaintext of device datagrams; the solicitation has none.
   if (!isObjectStart(plain) && isObjectStart(plain, 4)) {
-    retcode = ((plain[0]! << 24) | (plain[1]! << 16) | (plain[2]! << 8) | plain[3]!) >>> 0
+    retcode = readU32(plain, 0)
     plain = plain.subarray(4)
   }
   return { seq: frame.seq, cmd: frame.cmd, isSolicitation: frame.cmd === CMD.REQ_DEVINFO, frameVersion: GCM, plain, ...(retcode === undefined ? {} : { retcode }) }
