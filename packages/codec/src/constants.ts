@@ -1,10 +1,7 @@
 /**
  * Fixed numbers of the Tuya LAN protocol (PROTOCOL.md §2, §3, §15).
  */
-import type { ProtocolVersion } from './types.ts'
-
-/** Every protocol version this codec speaks, oldest first. */
-export const PROTOCOL_VERSIONS: readonly ProtocolVersion[] = Object.freeze(['3.1', '3.2', '3.3', '3.4', '3.5'] as const)
+import { PROTOCOL_VERSIONS, type ProtocolVersion } from './types.ts'
 
 /**
  * Whether a value names a supported protocol version.

@@ -35,12 +35,12 @@ export type {
   KeyInput,
   ProtocolVersion,
 } from './types.ts'
+export { PROTOCOL_VERSIONS } from './types.ts'
 export {
   DEFAULT_MAX_FRAME_BYTES,
   HEADER_55AA_BYTES,
   HEADER_6699_BYTES,
   isProtocolVersion,
-  PROTOCOL_VERSIONS,
   UDP_KEY,
   VERSION_HEADER_BYTES,
 } from './constants.ts'
@@ -65,8 +65,8 @@ export {
 export { readFrameHeader } from './header.ts'
 export { sniffFrame } from './sniff.ts'
 export type { FrameSniff } from './sniff.ts'
-export { VERSION_FACTS } from './protocols.ts'
-export type { VersionFacts } from './protocols.ts'
+export { UDP_FRAMES, VERSION_FACTS } from './protocols.ts'
+export type { BeaconFacts, HandshakeVersion, PayloadHeader, PushFacts, RequestDialect, StatusReplyKeys, UdpFrameKind, VersionFacts } from './protocols.ts'
 export { readU32, writeU32 } from './bytes.ts'
 export { decodeFrame } from './decode.ts'
 export { encodeFrame } from './encode.ts'

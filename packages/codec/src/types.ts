@@ -5,8 +5,11 @@
 import type { Keyring, RandomSource } from '@tuya/crypto'
 import type { DeviceError } from './device-errors.ts'
 
+/** Every protocol version this codec speaks, oldest first (each has a row in the version table, protocols.ts). */
+export const PROTOCOL_VERSIONS = Object.freeze(['3.1', '3.2', '3.3', '3.4', '3.5'] as const)
+
 /** A Tuya LAN protocol version. */
-export type ProtocolVersion = '3.1' | '3.2' | '3.3' | '3.4' | '3.5'
+export type ProtocolVersion = (typeof PROTOCOL_VERSIONS)[number]
 
 /**
  * Who sent a frame. Device frames (`fromDevice`) carry a retcode; client frames

@@ -2,7 +2,7 @@
  * From decrypted beacon bytes to a {@link Beacon}: trailing NULs, strict UTF-8, a JSON object
  * with a `gwId` (PROTOCOL.md §14.1, pitfall 20). Pure.
  */
-import { isProtocolVersion, type ProtocolVersion } from '@tuya/codec'
+import { isProtocolVersion, UDP_FRAMES, type ProtocolVersion } from '@tuya/codec'
 import type { Beacon, BeaconDecodeResult, BeaconFraming, DatagramSource, IgnoredDatagram } from './types.ts'
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
@@ -80,7 +80,7 @@ export function beaconFromJson(json: Record<string, unknown>, frame: BeaconFrame
     hasIpMismatch: payloadIp !== undefined && payloadIp !== source.address,
     version: versionOf(json['version']),
     productKey: typeof productKey === 'string' ? productKey : undefined,
-    isEncrypted: frame.framing !== '55aa-plain',
+    isEncrypted: frame.framing === 'raw-ecb' || UDP_FRAMES[frame.framing].isEncrypted,
     framing: frame.framing,
     cmd: frame.cmd,
     retcode: frame.retcode,

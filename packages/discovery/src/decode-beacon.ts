@@ -2,7 +2,7 @@
  * The sans-I/O beacon decoder (PROTOCOL.md §14.3): one datagram and its source address in, a
  * {@link Beacon} or a typed "ignored" reason out. Never throws for bad bytes.
  */
-import { CMD, decodeFrame, FrameError, NotJsonError, UDP_KEY, type DecodedFrame } from '@tuya/codec'
+import { CMD, decodeFrame, FrameError, NotJsonError, readU32, UDP_FRAMES, UDP_KEY, type DecodedFrame } from '@tuya/codec'
 import { aesEcbDecrypt, assertBytes, DecryptError } from '@tuya/crypto'
 import { beaconFromJson, opensObject, parseBeaconJson, stripTrailingNuls, type BeaconFrameInfo } from './beacon-json.ts'
 import { DEFAULT_MAX_DATAGRAM_BYTES } from './constants.ts'
@@ -32,7 +32,7 @@ function fromError(error: unknown): IgnoredDatagram {
 }
 
 function prefixOf(bytes: Uint8Array): number {
-  return bytes.length < 4 ? -1 : ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0
+  return bytes.length < 4 ? -1 : readU32(bytes, 0)
 }
 
 function finish(plain: Uint8Array, frame: BeaconFrameInfo, source: DatagramSource): BeaconDecodeResult {
@@ -48,14 +48,14 @@ function finish(plain: Uint8Array, frame: BeaconFrameInfo, source: DatagramSourc
 function decode55aa(bytes: Uint8Array, maxFrameBytes: number, source: DatagramSource): BeaconDecodeResult {
   let frame: DecodedFrame
   try {
-    frame = decodeFrame(bytes, { version: '3.1', key: UDP_KEY, direction: 'fromDevice', maxFrameBytes })
+    frame = decodeFrame(bytes, { version: UDP_FRAMES['55aa-plain'].version, key: UDP_KEY, direction: 'fromDevice', maxFrameBytes })
   } catch (error) {
-    // A ciphertext that happens to start with "3.1" or "{" trips the 3.1 payload rule after
-    // the CRC passed; ECB beacons are deterministic, so such a device would never be seen.
-    // Retry with the 3.3 rule, which AES-ECB-decrypts the body.
+    // A ciphertext that happens to start with "3.1" or "{" trips the plaintext beacon's (3.1)
+    // payload rule after the CRC passed; ECB beacons are deterministic, so such a device would
+    // never be seen. Retry with the ECB beacon's rule, which AES-ECB-decrypts the body.
     if (!(error instanceof DecryptError || error instanceof NotJsonError)) return fromError(error)
     try {
-      frame = decodeFrame(bytes, { version: '3.3', key: UDP_KEY, direction: 'fromDevice', maxFrameBytes })
+      frame = decodeFrame(bytes, { version: UDP_FRAMES['55aa-ecb'].version, key: UDP_KEY, direction: 'fromDevice', maxFrameBytes })
     } catch (retryError) {
       return fromError(retryError)
     }
@@ -85,14 +85,15 @@ function decode55aa(bytes: Uint8Array, maxFrameBytes: number, source: DatagramSo
 function decode6699(bytes: Uint8Array, maxFrameBytes: number, source: DatagramSource): BeaconDecodeResult {
   let frame: DecodedFrame
   try {
-    frame = decodeFrame(bytes, { version: '3.5', key: UDP_KEY, direction: 'toDevice', maxFrameBytes })
+    // Decoded as a client frame: solicitations have no retcode, answers carry it in the plaintext.
+    frame = decodeFrame(bytes, { version: UDP_FRAMES['6699-gcm'].version, key: UDP_KEY, direction: 'toDevice', maxFrameBytes })
   } catch (error) {
     return fromError(error)
   }
   let plain = frame.payload
   let retcode: number | undefined
   if (!opensObject(plain) && plain.length > 4 && opensObject(plain, 4)) {
-    retcode = ((plain[0]! << 24) | (plain[1]! << 16) | (plain[2]! << 8) | plain[3]!) >>> 0
+    retcode = readU32(plain, 0)
     plain = plain.subarray(4)
   }
   const result = finish(plain, { framing: '6699-gcm', cmd: frame.cmd, retcode }, source)

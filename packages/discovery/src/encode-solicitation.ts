@@ -3,7 +3,7 @@
  * retcode, no version header, AES-GCM under the udpkey, payload `{"from":"app","ip":"<IPv4>"}`.
  * Devices answer with their beacon JSON, unicast to that IP on port 7000. Pure.
  */
-import { CMD, encodeFrame, UDP_KEY } from '@tuya/codec'
+import { CMD, encodeFrame, UDP_FRAMES, UDP_KEY } from '@tuya/codec'
 import type { RandomSource } from '@tuya/crypto'
 import { isIPv4 } from './beacon-json.ts'
 import { optionError } from './option-error.ts'
@@ -31,7 +31,7 @@ export function encodeSolicitation(options: EncodeSolicitationOptions): Uint8Arr
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object with an ip')
   if (!isIPv4(options.ip)) throw optionError(RangeError, 'ip', `options.ip must be a dotted-quad IPv4 address, got ${JSON.stringify(options.ip)}`)
   return encodeFrame({
-    version: '3.5',
+    version: UDP_FRAMES['6699-gcm'].version,
     key: UDP_KEY,
     direction: 'toDevice',
     cmd: CMD.REQ_DEVINFO,

@@ -2,14 +2,14 @@
  * Public types of `@tuya/discovery`: what a beacon decodes to, why a datagram was ignored,
  * the device records the discovery keeps, its counters and its events.
  */
-import type { ProtocolVersion } from '@tuya/codec'
+import type { ProtocolVersion, UdpFrameKind } from '@tuya/codec'
 
 /**
  * How a beacon travelled (PROTOCOL.md §14.1): `55aa-plain` (3.1, UDP 6666), `55aa-ecb`
  * (3.2-3.4, body under AES-ECB(udpkey), UDP 6667), `6699-gcm` (3.5 beacons on 6667 and
  * answers on 7000), `raw-ecb` (an unframed AES-ECB(udpkey) blob, rare).
  */
-export type BeaconFraming = '55aa-plain' | '55aa-ecb' | '6699-gcm' | 'raw-ecb'
+export type BeaconFraming = UdpFrameKind | 'raw-ecb'
 
 /** Where a datagram came from (the packet's source, not what its payload claims). */
 export interface DatagramSource {

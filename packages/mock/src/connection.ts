@@ -10,7 +10,7 @@
 import { CMD, commandName, decodeFrame, encodeFrame, readFrameHeader, type DecodedFrame } from '@tuya/codec'
 import { createConnection, type Connection, type ReceivedFrame } from '@tuya/session'
 import { deviceFrame, type OutFrame } from './frames.ts'
-import { handleCommand, StatusReplyCache, type HandlerContext, type PushRequest } from './handlers.ts'
+import { handleCommand, type HandlerContext, type PushRequest } from './handlers.ts'
 import { randomSeqStart, type ResolvedConfig } from './options.ts'
 import type { DpStore } from './state.ts'
 import type { CloseReason, MockDeviceEventDetails, MockDeviceEventType, MockFaults } from './types.ts'
@@ -64,7 +64,7 @@ export class DeviceConnection {
     this.id = id
     this.#shared = shared
     const { config } = shared
-    this.#handlerContext = { config, store: shared.store, now: config.now, statusReplies: new StatusReplyCache() }
+    this.#handlerContext = { config, store: shared.store, now: config.now }
     this.#machine = createConnection({
       role: 'device',
       version: config.version,
@@ -240,7 +240,7 @@ export class DeviceConnection {
    */
   #isUndecryptableClearText(decoded: DecodedFrame): boolean {
     const { profile, quirks } = this.#shared.config
-    return !decoded.isEncrypted && decoded.payload.length > 0 && !profile.isV31 && !quirks.answersClearQueries && decoded.cmd !== CMD.HEART_BEAT
+    return !decoded.isEncrypted && decoded.payload.length > 0 && !profile.sendsClearQueries && !quirks.answersClearQueries && decoded.cmd !== CMD.HEART_BEAT
   }
 
   /** Encodes a device frame: the machine numbers it (own counter, or the echoed request seq on 3.1-3.3). */

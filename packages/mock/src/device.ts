@@ -109,7 +109,7 @@ class MockDeviceImpl extends MockEventTarget implements MockDevice {
       // SO_BROADCAST is harmless for unicast, and a broadcast address need not end in .255 (a /25
       // has .127): enable it for every destination off loopback.
       this.#udp = await openUdp({ bindAddress, isBroadcast: !beacon.address.startsWith('127.') })
-      if (this.#config.profile.answersSolicitation && beacon.solicitationPort !== false) {
+      if (this.#config.profile.beacon.answersSolicitation && beacon.solicitationPort !== false) {
         this.#solicit = await openUdp({ bindPort: beacon.solicitationPort, bindAddress: beacon.solicitationAddress ?? bindAddress, onMessage: (bytes) => void this.#onSolicitation(bytes) })
       }
       if (beacon.intervalMs > 0) {

@@ -4,7 +4,7 @@
  * `discovery.json`: 3.1 plaintext 55AA cmd 0 (6666), 3.2-3.4 55AA cmd 19 with the body under
  * AES-ECB(udpkey) (6667), 3.5 6699 cmd 19 under AES-GCM(udpkey).
  */
-import { decodeFrame, encodeFrame, UDP_KEY } from '@tuya/codec'
+import { decodeFrame, encodeFrame, UDP_FRAMES, UDP_KEY, type UdpFrameKind } from '@tuya/codec'
 import type { RandomSource } from '@tuya/crypto'
 import type { VersionProfile } from './profiles.ts'
 
@@ -22,7 +22,7 @@ const CMD_REQ_DEVINFO = 37
 
 // Field sets and order of the captured beacons (discovery.json). 3.1 spells `ability`; later
 // firmware misspells it `ablilty` (§14.1).
-function beaconJson(kind: VersionProfile['beacon']['kind'], id: BeaconIdentity, isReply: boolean): Record<string, unknown> {
+function beaconJson(kind: UdpFrameKind, id: BeaconIdentity, isReply: boolean): Record<string, unknown> {
   const { ip, gwId, productKey, uuid, version } = id
   if (kind === '55aa-plain') return { ip, gwId, active: 2, ability: 0, mode: 0, encrypt: true, productKey, version }
   if (kind === '55aa-ecb') return { ip, gwId, active: 2, ablilty: 0, encrypt: true, productKey, version }
@@ -34,11 +34,10 @@ function beaconJson(kind: VersionProfile['beacon']['kind'], id: BeaconIdentity, 
 
 function encodeBeacon(profile: VersionProfile, json: Record<string, unknown>, random: RandomSource): Uint8Array {
   const { kind, cmd } = profile.beacon
-  const payload = JSON.stringify(json)
-  if (kind === '55aa-plain') return encodeFrame({ version: '3.1', direction: 'fromDevice', cmd, seq: 0, payload, retcode: 0 })
-  // 3.2-3.4 beacons are CRC-protected 55AA frames even on 3.4 (which uses HMAC on TCP).
-  if (kind === '55aa-ecb') return encodeFrame({ version: '3.3', key: UDP_KEY, direction: 'fromDevice', cmd, seq: 0, payload, retcode: 0 })
-  return encodeFrame({ version: '3.5', key: UDP_KEY, direction: 'fromDevice', cmd, seq: 0, payload, retcode: 0, random })
+  const { version, isEncrypted } = UDP_FRAMES[kind]
+  // A plaintext beacon is a 3.1 frame: its rule sends cmd 0 in clear, and a key would be unused.
+  const key = isEncrypted ? UDP_KEY : undefined
+  return encodeFrame({ version, key, direction: 'fromDevice', cmd, seq: 0, payload: JSON.stringify(json), retcode: 0, random })
 }
 
 /**
@@ -68,7 +67,8 @@ export function buildSolicitationReply(profile: VersionProfile, identity: Beacon
  */
 export function parseSolicitation(datagram: Uint8Array): { ip: string } | undefined {
   try {
-    const frame = decodeFrame(datagram, { version: '3.5', key: UDP_KEY, direction: 'toDevice' })
+    // Solicitations are 6699 frames under the udpkey, without a retcode (§14.2).
+    const frame = decodeFrame(datagram, { version: UDP_FRAMES['6699-gcm'].version, key: UDP_KEY, direction: 'toDevice' })
     if (frame.cmd !== CMD_REQ_DEVINFO) return undefined
     const ip = (frame.json as { ip?: unknown } | undefined)?.ip
     return typeof ip === 'string' && /^\d{1,3}(\.\d{1,3}){3}$/.test(ip) ? { ip } : undefined

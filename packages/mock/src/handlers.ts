@@ -55,43 +55,11 @@ export interface HandlerResult {
   ignored?: string
 }
 
-/**
- * Status replies, kept while the DPs do not change: a polled device answers the same text
- * again and again, and serialising the DPs (integer-like keys, the slow case of
- * JSON.stringify) is the dearest part of a reply after the crypto. The whole result is kept,
- * so a repeated query allocates nothing here; results are only read, never changed.
- */
-export class StatusReplyCache {
-  #revision = -1
-  readonly #results = new Map<number, HandlerResult>()
-
-  /**
-   * The reply of `cmd` cached at DP revision `revision`, if any.
-   * @param cmd - the query command
-   * @param revision - the current DP revision (a different one empties the cache)
-   */
-  get(cmd: number, revision: number): HandlerResult | undefined {
-    if (revision !== this.#revision) {
-      this.#results.clear()
-      this.#revision = revision
-      return undefined
-    }
-    return this.#results.get(cmd)
-  }
-
-  /** Caches the reply of `cmd` at the revision of the last {@link get}. */
-  set(cmd: number, result: HandlerResult): HandlerResult {
-    this.#results.set(cmd, result)
-    return result
-  }
-}
-
 /** Shared, read-mostly inputs of the handlers. */
 export interface HandlerContext {
   config: ResolvedConfig
   store: DpStore
   now: () => number
-  statusReplies: StatusReplyCache
 }
 
 type Json = Record<string, unknown>
@@ -142,9 +110,7 @@ function handleQuery(ctx: HandlerContext, req: Request): HandlerResult {
   // device22 units refuse the normal query (§9); a gateway without DPs of its own has nothing
   // to report without a cid and answers the same way.
   if (config.isDev22 || (config.isGateway && Object.keys(own).length === 0)) return error(req.cmd, ERROR_TEXT.DATA_UNVALID)
-  const cached = ctx.statusReplies.get(req.cmd, store.revision)
-  if (cached !== undefined) return cached
-  return ctx.statusReplies.set(req.cmd, reply(req.cmd, JSON.stringify(config.profile.statusReply(req.cmd, config.id, own))))
+  return reply(req.cmd, JSON.stringify(config.profile.statusReply(req.cmd, config.id, own)))
 }
 
 function handleControl(ctx: HandlerContext, req: Request): HandlerResult {
@@ -152,9 +118,10 @@ function handleControl(ctx: HandlerContext, req: Request): HandlerResult {
   const json = asObject(req.json)
   if (json === undefined) return error(req.cmd, ERROR_TEXT.DATA_FORMAT)
   const data = asObject(json.data)
-  // 3.4/3.5 firmware reads CONTROL_NEW's DPs from data.dps only (§17); older firmware reads
-  // dps, and so do 3.4 device22 units, polled with the flat form (device22.json).
-  const strict = req.cmd === CMD_IN.CONTROL_NEW && config.profile.controlNewNeedsData && !config.isDev22
+  // Firmware of the protocol5 dialect (3.4/3.5) reads CONTROL_NEW's DPs from data.dps only
+  // (§17); older firmware reads dps, and so do 3.4 device22 units, polled with the flat form
+  // (device22.json).
+  const strict = req.cmd === CMD_IN.CONTROL_NEW && config.profile.requests.control === 'protocol5' && !config.isDev22
   const dps = asDps(strict ? data?.dps : (json.dps ?? data?.dps))
   if (dps === undefined) return error(req.cmd, ERROR_TEXT.DATA_FORMAT)
   const cid = cidOf(json)

@@ -7,7 +7,10 @@ import { checkDps } from './state.ts'
 import type { BeaconOptions, ExtraConnectionPolicy, MockDeviceOptions, MockFaults, MockQuirks } from './types.ts'
 import { defaultRandom, nobleBackend, randomBytes, type CryptoBackend, type RandomSource } from '@tuya/crypto'
 import { systemClock } from '@tuya/platform'
-import type { Dps, ProtocolVersion } from '@tuya/codec'
+import { PROTOCOL_VERSIONS, type Dps, type ProtocolVersion } from '@tuya/codec'
+
+/** The version a mock speaks unless told otherwise: a configured default, not a fact of the protocol. */
+export const DEFAULT_VERSION: ProtocolVersion = '3.3'
 
 /** The default sub-device of `gateway: true` (the cid used by the shared vectors). */
 export const DEFAULT_CID = 'a4c1380f4cd8e7b2'
@@ -109,7 +112,7 @@ function resolveKey(key: unknown, random: RandomSource, name = 'localKey'): { by
 function resolveBeacon(beacon: MockDeviceOptions['beacon'], profile: VersionProfile, host: string, id: string): ResolvedConfig['beacon'] {
   if (beacon === undefined || beacon === false) return undefined
   const b: BeaconOptions = beacon === true ? {} : beacon
-  const solicitationPort = b.solicitationPort ?? (profile.answersSolicitation ? 7000 : false)
+  const solicitationPort = b.solicitationPort ?? (profile.beacon.answersSolicitation ? 7000 : false)
   return {
     address: b.address ?? '127.0.0.1',
     port: integer(b.port ?? profile.beacon.port, 'beacon.port', 1, 65535),
@@ -155,6 +158,9 @@ function resolveQuirks(quirks: unknown): Required<MockQuirks> {
   return { answersClearQueries }
 }
 
+const byDevice22 = (rule: VersionProfile['device22']) => PROTOCOL_VERSIONS.filter((v) => PROFILES[v].device22 === rule)
+const DEVICE22_VERSIONS = `the device22 dialect exists on ${[...byDevice22('detect'), ...byDevice22('always')].sort().join(', ')} only (${byDevice22('always').join(', ')} always speaks it)`
+
 /**
  * Validates options and fills in defaults.
  * @param options - what the caller passed to `createMockDevice`
@@ -164,11 +170,9 @@ function resolveQuirks(quirks: unknown): Required<MockQuirks> {
  */
 export function resolveOptions(options: MockDeviceOptions = {}): ResolvedConfig {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object')
-  const version = oneOf(options.version ?? '3.3', 'version', Object.keys(PROFILES) as ProtocolVersion[])
+  const version = oneOf(options.version ?? DEFAULT_VERSION, 'version', PROTOCOL_VERSIONS)
   const profile = PROFILES[version]
-  if (options.dev22 === true && profile.dev22 === 'never') {
-    throw new RangeError(`dev22 is not supported on version ${version}: the device22 dialect exists on 3.2-3.4 only (3.2 always speaks it)`)
-  }
+  if (options.dev22 === true && profile.device22 === 'never') throw new RangeError(`dev22 is not supported on version ${version}: ${DEVICE22_VERSIONS}`)
   const random = options.random ?? defaultRandom
   if (typeof random !== 'function') throw new TypeError('random must be a function (length) => Uint8Array')
   const now = options.now ?? systemClock.now
@@ -193,7 +197,7 @@ export function resolveOptions(options: MockDeviceOptions = {}): ResolvedConfig 
     host,
     port: integer(options.port ?? 0, 'port', 0, 65535),
     dps: checkDps(options.dps ?? { '1': false }),
-    isDev22: profile.dev22 === 'always' || (options.dev22 === true && profile.dev22 === 'optional'),
+    isDev22: profile.device22 === 'always' || (options.dev22 === true && profile.device22 === 'detect'),
     isGateway: gateway !== false,
     subdevices,
     acceptUnknownDps: options.acceptUnknownDps === true,

@@ -37,7 +37,6 @@ export class DpStore {
   readonly #own: Dps
   readonly #children = new Map<string, SubdeviceState>()
   readonly #acceptsUnknownDps: boolean
-  #revision = 0
 
   /**
    * @param own - the device's own DPs
@@ -48,11 +47,6 @@ export class DpStore {
     this.#own = { ...own }
     for (const [cid, dps] of Object.entries(children)) this.#children.set(cid, { dps: { ...dps }, isOnline: true })
     this.#acceptsUnknownDps = acceptsUnknownDps
-  }
-
-  /** A counter bumped by every change of a DP value: an unchanged revision means unchanged DPs. */
-  get revision(): number {
-    return this.#revision
   }
 
   /** Whether `cid` names a known sub-device (undefined = the device itself, always known). */
@@ -91,7 +85,6 @@ export class DpStore {
   /** Adds a sub-device or replaces its DPs. */
   setChild(cid: string, dps: Dps, isOnline = true): void {
     this.#children.set(cid, { dps: { ...dps }, isOnline })
-    this.#revision++
   }
 
   /** Marks a sub-device online or offline; returns false for an unknown cid. */
@@ -125,7 +118,6 @@ export class DpStore {
         ;(written ??= {})[id] = value
       }
     }
-    if (written !== undefined) this.#revision++
     return { written, report: read === undefined ? written : { ...read, ...written } }
   }
 
@@ -134,7 +126,6 @@ export class DpStore {
     const target = this.#target(cid)
     if (target === undefined) return {}
     Object.assign(target, dps)
-    this.#revision++
     return { ...dps }
   }
 

@@ -1,20 +1,23 @@
 /**
- * Everything that differs between the 3.4 and 3.5 negotiations, in one table (STYLE.md,
- * h11 `_state.py` "Rule 1"). No other file branches on the version.
+ * The negotiation rules of each handshake version, looked up from the codec's version table
+ * (`VERSION_FACTS`, STYLE.md, h11 `_state.py` "Rule 1"): this file keys the key derivation by
+ * `sessionKeyCipher` and never tests a version string.
  */
-import { sniffFrame, VERSION_FACTS, type FrameFormat } from '@tuya/codec'
+import { PROTOCOL_VERSIONS, sniffFrame, VERSION_FACTS, type FrameFormat, type HandshakeVersion, type ProtocolVersion, type VersionFacts } from '@tuya/codec'
 import { aesEcbEncrypt, aesGcmEncrypt, assertBytes, type KeyOrCipher } from '@tuya/crypto'
-import type { HandshakeVersion } from './types.ts'
 
 /** Length of both nonces (client `cn`, device `dn`) and of the session key, in bytes. */
 export const NONCE_BYTES = 16
+
+/** `session key = f(LK, cn, dn)` (PROTOCOL.md §7). */
+type Derivation = (localKey: KeyOrCipher, clientNonce: Uint8Array, deviceNonce: Uint8Array) => Uint8Array
 
 /** Per-version rules of the negotiation. */
 export interface HandshakeRules {
   /** The frame format every frame of this version uses (PROTOCOL.md §3). */
   readonly format: FrameFormat
   /** `session key = f(LK, cn, dn)` (PROTOCOL.md §7). */
-  readonly deriveSessionKey: (localKey: KeyOrCipher, clientNonce: Uint8Array, deviceNonce: Uint8Array) => Uint8Array
+  readonly deriveSessionKey: Derivation
   /**
    * Whether a frame that failed this version's checks is a frame of an older version of
    * the same format (3.4: a valid CRC32 trailer means 3.1-3.3; rustuya uses the same test).
@@ -28,42 +31,70 @@ function xorNonces(clientNonce: Uint8Array, deviceNonce: Uint8Array): Uint8Array
   return x
 }
 
-// 3.4: one AES-ECB block of cn XOR dn under the local key, no padding (PROTOCOL.md §7;
-// handshake_v34.json `derivation`).
-function deriveV34(localKey: KeyOrCipher, clientNonce: Uint8Array, deviceNonce: Uint8Array): Uint8Array {
-  return aesEcbEncrypt(localKey, xorNonces(clientNonce, deviceNonce), { padding: false })
+/** The derivation for each `sessionKeyCipher` of the table. */
+const DERIVATIONS: { readonly [C in NonNullable<VersionFacts['sessionKeyCipher']>]: Derivation } = {
+  // One AES-ECB block of cn XOR dn under the local key, no padding (PROTOCOL.md §7;
+  // handshake_v34.json `derivation`).
+  'aes-ecb': (localKey, clientNonce, deviceNonce) => aesEcbEncrypt(localKey, xorNonces(clientNonce, deviceNonce), { padding: false }),
+  // The first 16 bytes of AES-GCM(LK, iv = cn[0:12], aad empty, cn XOR dn); the tag is
+  // discarded (PROTOCOL.md §7; handshake_v35.json `derivation`).
+  'aes-gcm': (localKey, clientNonce, deviceNonce) => {
+    const sealed = aesGcmEncrypt(localKey, clientNonce.subarray(0, 12), xorNonces(clientNonce, deviceNonce))
+    const sessionKey = sealed.slice(0, NONCE_BYTES)
+    sealed.fill(0)
+    return sessionKey
+  },
 }
 
-// 3.5: the first 16 bytes of AES-GCM(LK, iv = cn[0:12], aad empty, cn XOR dn); the tag is
-// discarded (PROTOCOL.md §7; handshake_v35.json `derivation`).
-function deriveV35(localKey: KeyOrCipher, clientNonce: Uint8Array, deviceNonce: Uint8Array): Uint8Array {
-  const sealed = aesGcmEncrypt(localKey, clientNonce.subarray(0, 12), xorNonces(clientNonce, deviceNonce))
-  const sessionKey = sealed.slice(0, NONCE_BYTES)
-  sealed.fill(0)
-  return sessionKey
-}
-
-// A 55AA frame ending in a valid CRC32 belongs to 3.1-3.3 (PROTOCOL.md §3.1); a 3.4 HMAC
-// trailer passes this by chance with probability 2^-32.
-function hasCrcTrailer(frame: Uint8Array): boolean {
+// A frame whose keyless checks fit a version without a handshake (for 55AA: a valid CRC32
+// trailer, PROTOCOL.md §3.1) belongs to such an older version; a 3.4 HMAC trailer passes the
+// CRC check by chance with probability 2^-32.
+function isNoHandshakeFrame(frame: Uint8Array): boolean {
   try {
-    return sniffFrame(frame).hasCrc
+    return sniffFrame(frame).versions.some((v) => !VERSION_FACTS[v].hasHandshake)
   } catch {
     return false
   }
 }
 
+const HANDSHAKE_VERSIONS = PROTOCOL_VERSIONS.filter((v): v is HandshakeVersion => VERSION_FACTS[v].hasHandshake)
+const PLAIN_VERSIONS = PROTOCOL_VERSIONS.filter((v) => !VERSION_FACTS[v].hasHandshake)
+
+function rulesOf(version: HandshakeVersion): HandshakeRules {
+  const { format, sessionKeyCipher } = VERSION_FACTS[version]
+  if (sessionKeyCipher === undefined) throw new TypeError(`the version table gives ${version} a handshake but no sessionKeyCipher`)
+  // Only a format older versions share can carry their frames.
+  const isShared = PLAIN_VERSIONS.some((v) => VERSION_FACTS[v].format === format)
+  return Object.freeze({ format, deriveSessionKey: DERIVATIONS[sessionKeyCipher], isOlderVersionFrame: isShared ? isNoHandshakeFrame : () => false })
+}
+
 /** The negotiation rules of each version. */
-export const PROTOCOLS: { readonly [V in HandshakeVersion]: HandshakeRules } = {
-  '3.4': { format: VERSION_FACTS['3.4'].format, deriveSessionKey: deriveV34, isOlderVersionFrame: hasCrcTrailer },
-  '3.5': { format: VERSION_FACTS['3.5'].format, deriveSessionKey: deriveV35, isOlderVersionFrame: () => false },
+export const PROTOCOLS: { readonly [V in HandshakeVersion]: HandshakeRules } = Object.freeze(
+  Object.fromEntries(HANDSHAKE_VERSIONS.map((v) => [v, rulesOf(v)])) as { [V in HandshakeVersion]: HandshakeRules },
+)
+
+// "3.1-3.4", "3.5": the versions of a list as a range (the table lists them oldest first).
+function span(versions: readonly ProtocolVersion[]): string {
+  return versions.length === 1 ? versions[0]! : `${versions[0]}-${versions.at(-1)}`
+}
+
+const quoted = (versions: readonly ProtocolVersion[]): string => versions.map((v) => `'${v}'`).join(' or ')
+
+function formatNote(format: FrameFormat): { readonly frame: string; readonly fix: string } {
+  const all = PROTOCOL_VERSIONS.filter((v) => VERSION_FACTS[v].format === format)
+  const plain = all.filter((v) => !VERSION_FACTS[v].hasHandshake)
+  const fix = `use version ${quoted(all.filter((v) => VERSION_FACTS[v].hasHandshake))}`
+  return {
+    frame: `a ${format.toUpperCase()} frame (protocol ${span(all)})`,
+    fix: plain.length === 0 ? fix : `${fix} (${span(plain)} have no handshake and need no session)`,
+  }
 }
 
 /** What a frame format tells about the peer's version, and what to do, for error messages. */
-export const FORMAT_VERSIONS: { readonly [F in FrameFormat]: { readonly frame: string; readonly fix: string } } = {
-  '55aa': { frame: 'a 55AA frame (protocol 3.1-3.4)', fix: "use version '3.4' (3.1-3.3 have no handshake and need no session)" },
-  '6699': { frame: 'a 6699 frame (protocol 3.5)', fix: "use version '3.5'" },
-}
+export const FORMAT_VERSIONS: { readonly [F in FrameFormat]: { readonly frame: string; readonly fix: string } } = Object.freeze({
+  '55aa': formatNote('55aa'),
+  '6699': formatNote('6699'),
+})
 
 /**
  * The rules for `version`.
@@ -71,7 +102,7 @@ export const FORMAT_VERSIONS: { readonly [F in FrameFormat]: { readonly frame: s
  */
 export function handshakeRules(version: unknown): HandshakeRules {
   if (typeof version === 'string' && Object.hasOwn(PROTOCOLS, version)) return PROTOCOLS[version as HandshakeVersion]
-  throw new RangeError(`version must be '3.4' or '3.5' (3.1-3.3 have no session handshake), got ${String(version)}`)
+  throw new RangeError(`version must be ${quoted(HANDSHAKE_VERSIONS)} (${span(PLAIN_VERSIONS)} have no session handshake), got ${String(version)}`)
 }
 
 /**

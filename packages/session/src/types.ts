@@ -8,8 +8,9 @@ import type { HandshakeError } from './errors.ts'
 /** Which end of the TCP connection this session is: the controller or the device. */
 export type SessionRole = 'client' | 'device'
 
-/** The protocol versions that negotiate a session key (3.1-3.3 have no handshake). */
-export type HandshakeVersion = '3.4' | '3.5'
+/** The protocol versions that negotiate a session key (computed from the codec's table). */
+export type { HandshakeVersion } from '@tuya/codec'
+import type { HandshakeVersion } from '@tuya/codec'
 
 /**
  * Where the negotiation stands. `awaiting-resp` is the client after START,

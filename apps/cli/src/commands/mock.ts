@@ -2,14 +2,14 @@
  * `tuya mock`: runs a simulated Tuya device (@tuya/mock) until SIGINT/SIGTERM. The bound TCP
  * port is the first line of stdout; everything else is logged to stderr, one line per event.
  */
-import { createMockDevice, PROFILES, type MockDevice, type MockDeviceOptions } from '@tuya/mock'
-import type { Dps, ProtocolVersion } from '@tuya/codec'
+import { createMockDevice, DEFAULT_VERSION, type MockDevice, type MockDeviceOptions } from '@tuya/mock'
+import { PROTOCOL_VERSIONS, VERSION_FACTS, type Dps, type ProtocolVersion } from '@tuya/codec'
 import { UsageError, type Command, type CommandIo, type FlagSpec, type ParsedArgs } from '../args.ts'
 
-const VERSIONS: readonly ProtocolVersion[] = ['3.1', '3.2', '3.3', '3.4', '3.5']
+const VERSIONS: readonly ProtocolVersion[] = PROTOCOL_VERSIONS
 
 const FLAGS: readonly FlagSpec[] = [
-  { name: 'version', type: 'string', valueName: '3.x', description: 'protocol version: 3.1, 3.2, 3.3, 3.4 or 3.5', defaultText: '3.3' },
+  { name: 'version', type: 'string', valueName: '3.x', description: 'protocol version: 3.1, 3.2, 3.3, 3.4 or 3.5', defaultText: DEFAULT_VERSION },
   { name: 'local-key', type: 'string', valueName: 'KEY', description: 'the 16-character local key (required)' },
   { name: 'id', type: 'string', valueName: 'ID', description: 'the device id, gwId (required)' },
   { name: 'host', type: 'string', valueName: 'ADDR', description: 'address to listen on', defaultText: '127.0.0.1' },
@@ -42,14 +42,14 @@ function parseJsonObject(raw: string, flag: string): Record<string, unknown> {
 export function mockOptions(args: ParsedArgs): MockDeviceOptions {
   const v = args.values
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`)
-  const version = (v.version ?? '3.3') as ProtocolVersion
+  const version = (v.version ?? DEFAULT_VERSION) as ProtocolVersion
   if (!VERSIONS.includes(version)) throw new UsageError(`--version must be one of ${VERSIONS.join(', ')}, got '${String(v.version)}'`)
   const key = v['local-key']
   if (typeof key !== 'string') throw new UsageError('--local-key is required (the 16-character local key of the device)')
   if (key.length !== 16) throw new UsageError(`--local-key must be 16 characters, got ${key.length}`)
   const id = v.id
   if (typeof id !== 'string' || id.length === 0) throw new UsageError('--id is required (the device id)')
-  if (v.dev22 === true && PROFILES[version].dev22 === 'never') throw new UsageError(`--dev22 is not supported on version ${version}: the device22 dialect exists on 3.2-3.4`)
+  if (v.dev22 === true && VERSION_FACTS[version].device22 === 'never') throw new UsageError(`--dev22 is not supported on version ${version}: the device22 dialect exists on 3.2-3.4`)
   const port = v.port ?? 6668
   if (!Number.isInteger(port) || (port as number) < 0 || (port as number) > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got ${String(port)}`)
   const policy = v['on-extra'] ?? 'replace'
@@ -116,7 +116,7 @@ async function run(args: ParsedArgs, io: CommandIo): Promise<number> {
     return 1
   }
   io.out(String(mock.port))
-  io.err(`tuya mock: protocol ${mock.version} device ${mock.id} listening on ${mock.host}:${mock.port}${options.dev22 === true || PROFILES[mock.version].dev22 === 'always' ? ' (device22)' : ''}${options.gateway === undefined ? '' : ' (gateway)'}`)
+  io.err(`tuya mock: protocol ${mock.version} device ${mock.id} listening on ${mock.host}:${mock.port}${options.dev22 === true || VERSION_FACTS[mock.version].device22 === 'always' ? ' (device22)' : ''}${options.gateway === undefined ? '' : ' (gateway)'}`)
   attachLog(mock, io)
   await new Promise<void>((resolve) => {
     if (io.signal.aborted) resolve()

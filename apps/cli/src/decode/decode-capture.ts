@@ -3,7 +3,7 @@
  * decodes discovery datagrams, picks a version and key per connection and follows each
  * connection's session, then merges everything by capture time.
  */
-import { DEFAULT_MAX_FRAME_BYTES, type Direction, type ProtocolVersion } from '@tuya/codec'
+import { DEFAULT_MAX_FRAME_BYTES, VERSION_FACTS, type Direction, type ProtocolVersion } from '@tuya/codec'
 import type { DeviceEntry } from '../devices-file.ts'
 import { readCapture } from './capture.ts'
 import { connectionItems, deviceSideOf, type ConnectionItem } from './connection-frames.ts'
@@ -100,7 +100,9 @@ function decodeConnection(connection: TcpConnection, options: DecodeCaptureOptio
     message: `TCP ${client} → ${endpointOf(device.side)} (device: ${device.reason}); version ${version.version ?? '?'} (${version.reason}); key: ${key.source ?? 'none'}`,
   }
   const records: DecodeRecord[] = [header]
-  if (key.localKey === undefined && version.version !== '3.1') {
+  // A version whose queries and replies travel in clear (3.1) is mostly readable without a key.
+  const isClear = version.version !== undefined && VERSION_FACTS[version.version].sendsClearQueries
+  if (key.localKey === undefined && !isClear) {
     records.push({ kind: 'notice', level: 'warning', timeUs: header.timeUs!, connection: label, message: `no key for device ${deviceIp}: pass --key KEY, or --devices FILE listing it` })
   }
   for (const item of items) records.push(...decodeItem(item, decoder, directionOf, endpointOf, label, stats))

@@ -3,7 +3,7 @@
  * with an AES-ECB(udpkey) body (3.2-3.4), 6699 AES-GCM(udpkey) (3.5 beacons, solicitation
  * answers, and the REQ_DEVINFO solicitation, which has no retcode), or a raw AES-ECB blob.
  */
-import { CMD, commandName, decodeFrame, isProtocolVersion, NotJsonError, readFrameHeader, UDP_KEY, type ProtocolVersion } from '@tuya/codec'
+import { CMD, commandName, decodeFrame, isProtocolVersion, NotJsonError, readFrameHeader, readU32, UDP_FRAMES, UDP_KEY, type ProtocolVersion } from '@tuya/codec'
 import { aesEcbDecrypt } from '@tuya/crypto'
 import { decodeBeacon } from '@tuya/discovery'
 import { describeDecodeError } from './conversation.ts'
@@ -54,31 +54,35 @@ interface Opened {
   readonly plain: Uint8Array
 }
 
+const PLAIN = UDP_FRAMES['55aa-plain'].version
+const ECB = UDP_FRAMES['55aa-ecb'].version
+const GCM = UDP_FRAMES['6699-gcm'].version
+
 function open55aa(bytes: Uint8Array): Opened {
-  // The 3.1 rule opens the plaintext beacon and leaves an ECB body as it is (no key needed).
-  const frame = decodeFrame(bytes, { version: '3.1', key: UDP_KEY, direction: 'fromDevice' })
+  // The plaintext beacon's rule leaves an ECB body as it is (no key needed).
+  const frame = decodeFrame(bytes, { version: PLAIN, key: UDP_KEY, direction: 'fromDevice' })
   const base = { seq: frame.seq, cmd: frame.cmd, isSolicitation: false, ...(frame.retcode === undefined ? {} : { retcode: frame.retcode }) }
   if (isObjectStart(frame.payload)) {
     try {
       parseJson(frame.payload)
-      return { ...base, frameVersion: '3.1', plain: frame.payload }
+      return { ...base, frameVersion: PLAIN, plain: frame.payload }
     } catch {
       // a ciphertext that happens to start with '{': decrypt below
     }
   }
-  return { ...base, frameVersion: '3.3', plain: aesEcbDecrypt(UDP_KEY, frame.payload) }
+  return { ...base, frameVersion: ECB, plain: aesEcbDecrypt(UDP_KEY, frame.payload) }
 }
 
 function open6699(bytes: Uint8Array): Opened {
-  const frame = decodeFrame(bytes, { version: '3.5', key: UDP_KEY, direction: 'toDevice' })
+  const frame = decodeFrame(bytes, { version: GCM, key: UDP_KEY, direction: 'toDevice' })
   let plain = frame.payload
   let retcode: number | undefined
   // The retcode sits inside the plaintext of device datagrams; the solicitation has none.
   if (!isObjectStart(plain) && isObjectStart(plain, 4)) {
-    retcode = ((plain[0]! << 24) | (plain[1]! << 16) | (plain[2]! << 8) | plain[3]!) >>> 0
+    retcode = readU32(plain, 0)
     plain = plain.subarray(4)
   }
-  return { seq: frame.seq, cmd: frame.cmd, isSolicitation: frame.cmd === CMD.REQ_DEVINFO, frameVersion: '3.5', plain, ...(retcode === undefined ? {} : { retcode }) }
+  return { seq: frame.seq, cmd: frame.cmd, isSolicitation: frame.cmd === CMD.REQ_DEVINFO, frameVersion: GCM, plain, ...(retcode === undefined ? {} : { retcode }) }
 }
 
 /**

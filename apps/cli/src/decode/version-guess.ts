@@ -1,9 +1,11 @@
 /**
- * Guessing the protocol version of a frame without a key (PROTOCOL.md §3, §5, §6):
- * 6699 -> 3.5; 55AA whose trailer is not a CRC32 -> 3.4 (HMAC); 55AA with a CRC32: a body
- * starting with `{` or `3.1` -> 3.1, a clear `3.2` header -> 3.2, otherwise 3.3.
+ * Guessing the protocol version of a frame without a key (PROTOCOL.md §3, §5, §6), from what
+ * the codec's `sniffFrame` sees and the version table: the format and integrity leave one
+ * version (6699: 3.5; a 55AA HMAC trailer: 3.4) or the CRC versions; among those a plaintext
+ * JSON body names the version that sends JSON in clear (3.1), a clear `"3.x"` header names its
+ * version, and otherwise the newest CRC version is the weak guess.
  */
-import { readU32, sniffFrame, type Direction, type ProtocolVersion } from '@tuya/codec'
+import { sniffFrame, VERSION_FACTS, type Direction, type FrameSniff, type ProtocolVersion } from '@tuya/codec'
 
 /** A guessed version; `isCertain` when the bytes prove it (a 3.3 guess without a `3.3` header is not). */
 export interface VersionGuess {
@@ -13,10 +15,17 @@ export interface VersionGuess {
   readonly reason: string
 }
 
-function startsWith(b: Uint8Array, at: number, text: string): boolean {
-  if (b.length < at + text.length) return false
-  for (let i = 0; i < text.length; i++) if (b[at + i] !== text.charCodeAt(i)) return false
-  return true
+const WHY_ONLY: Readonly<Record<FrameSniff['format'], string>> = {
+  '6699': '6699 frame',
+  '55aa': '55AA frame without a CRC32 trailer (HMAC)',
+}
+
+function sniff(frame: Uint8Array): FrameSniff | undefined {
+  try {
+    return sniffFrame(frame)
+  } catch {
+    return undefined
+  }
 }
 
 /**
@@ -25,11 +34,7 @@ function startsWith(b: Uint8Array, at: number, text: string): boolean {
  * @returns true when the 4 bytes before the suffix are the CRC32 of everything before them
  */
 export function hasCrcTrailer(frame: Uint8Array): boolean {
-  try {
-    return sniffFrame(frame).hasCrc
-  } catch {
-    return false
-  }
+  return sniff(frame)?.hasCrc === true
 }
 
 /**
@@ -39,21 +44,19 @@ export function hasCrcTrailer(frame: Uint8Array): boolean {
  * @returns the guess, or undefined when the bytes are not a frame
  */
 export function guessVersion(frame: Uint8Array, direction?: Direction): VersionGuess | undefined {
-  if (frame.length < 16) return undefined
-  const prefix = readU32(frame, 0)
-  if (prefix === 0x00006699) return { version: '3.5', isCertain: true, reason: '6699 frame' }
-  if (prefix !== 0x000055aa) return undefined
-  if (!hasCrcTrailer(frame)) return { version: '3.4', isCertain: true, reason: '55AA frame without a CRC32 trailer (HMAC)' }
+  const seen = sniff(frame)
+  if (seen === undefined || seen.versions.length === 0) return undefined
+  const { versions } = seen
+  if (versions.length === 1) return { version: versions[0]!, isCertain: true, reason: WHY_ONLY[seen.format] }
+  if (seen.headerVersion !== undefined && versions.includes(seen.headerVersion)) {
+    return { version: seen.headerVersion, isCertain: true, reason: `clear "${seen.headerVersion}" header` }
+  }
+  // A device payload has its retcode first (§5); unknown direction: either.
   const bodyEnd = frame.length - 8
   const starts = direction === 'toDevice' ? [16] : direction === 'fromDevice' ? [20] : [16, 20]
-  for (const at of starts) {
-    if (at >= bodyEnd) continue
-    if (frame[at] === 0x7b) return { version: '3.1', isCertain: true, reason: 'plaintext JSON body' }
-    for (const v of ['3.1', '3.2', '3.3'] as const) {
-      if (startsWith(frame, at, v)) return { version: v, isCertain: true, reason: `clear "${v}" header` }
-    }
-  }
-  return { version: '3.3', isCertain: false, reason: '55AA frame with a CRC32 trailer' }
+  const clear = versions.find((v) => VERSION_FACTS[v].sendsClearQueries)
+  if (clear !== undefined && starts.some((at) => at < bodyEnd && frame[at] === 0x7b)) return { version: clear, isCertain: true, reason: 'plaintext JSON body' }
+  return { version: versions.at(-1)!, isCertain: false, reason: '55AA frame with a CRC32 trailer' }
 }
 
 /**
@@ -63,11 +66,8 @@ export function guessVersion(frame: Uint8Array, direction?: Direction): VersionG
  * @returns false when the frame format or trailer contradicts it
  */
 export function isVersionPlausible(frame: Uint8Array, version: ProtocolVersion): boolean {
-  const guess = guessVersion(frame)
-  if (guess === undefined) return true
-  if (guess.version === '3.5' || version === '3.5') return guess.version === version
-  if (guess.version === '3.4' || version === '3.4') return guess.version === version
-  return true
+  const seen = sniff(frame)
+  return seen === undefined || seen.versions.length === 0 || seen.versions.includes(version)
 }
 
 /** A frame of a conversation, with who sent it when known. */

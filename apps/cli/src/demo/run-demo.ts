@@ -4,7 +4,7 @@
  * (no ports or timings unless `isVerbose`).
  */
 import { createDevice, type TuyaDevice } from '@tuya/client'
-import type { Dps } from '@tuya/codec'
+import { VERSION_FACTS, type Dps, type ProtocolVersion } from '@tuya/codec'
 import { createDiscovery } from '@tuya/discovery'
 import { painter, type Paint } from '../style.ts'
 import { runBridgeStep } from './bridge-step.ts'
@@ -180,13 +180,11 @@ function describeRole(d: DemoDevice): string {
   return 'beacons every 0.5 s'
 }
 
-const HANDSHAKES: Record<string, string> = {
-  '3.4': 'protocol 3.4, session key negotiated (HMAC-SHA256 frames)',
-  '3.5': 'protocol 3.5, session key negotiated (AES-GCM frames)',
-}
+const FRAME_INTEGRITY = { crc: 'CRC32', hmac: 'HMAC-SHA256', gcm: 'AES-GCM' } as const
 
-function handshakeText(version: string): string {
-  return HANDSHAKES[version] ?? `protocol ${version} (local key, no handshake)`
+function handshakeText(version: ProtocolVersion): string {
+  const { hasHandshake, integrity } = VERSION_FACTS[version]
+  return hasHandshake ? `protocol ${version}, session key negotiated (${FRAME_INTEGRITY[integrity]} frames)` : `protocol ${version} (local key, no handshake)`
 }
 
 class Narrator {
