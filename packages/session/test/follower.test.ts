@@ -427,3 +427,20 @@ describe('follower: versions without a handshake and bad arguments', () => {
     assert.ok(!shown.includes(key) && !shown.includes('171'), shown)
   })
 })
+
+it('README example: a follower watching a client and a device session negotiate', () => {
+  const localKey = '4a5e1f0c9b2d7e38'
+  const client = createSession({ role: 'client', version: '3.4', localKey })
+  const device = createSession({ role: 'device', version: '3.4', localKey })
+  const [start] = client.start().send
+  const [resp] = device.receive(start!).send
+  const [finish] = client.receive(resp!).send
+
+  const follower = createFollower({ version: '3.4', localKey })
+  assert.equal(follower.observe(start!, 'toDevice').negotiation!.step, 'start')
+  const step = follower.observe(resp!, 'fromDevice')
+  assert.equal(follower.observe(finish!, 'toDevice').negotiation!.isProofOk, true)
+  assert.equal(step.negotiation?.isProofOk, true)
+  assert.equal(follower.hasNegotiated, true)
+  assert.ok(equalBytes(follower.sessionKey!, client.sessionKey!))
+})
