@@ -1,32 +1,22 @@
 /**
  * Decodes the frames of one conversation (one TCP connection, or the hex frames given on the
- * command line) in order and turns them into records. The session negotiation (PROTOCOL.md
- * §7), the session key and the client's version probe are followed by @tuya/session's
- * follower; this file guesses versions and directions, repairs damaged CRC frames and words
- * the records. A new connection needs a new ConversationDecoder (a new session).
+ * command line) in order and turns them into records. @tuya/session's follower decodes each
+ * frame under the key due and follows the session negotiation (PROTOCOL.md §7) and the
+ * client's version probe; around it, this file picks the version (version-picker.ts) and
+ * the direction of each frame, repairs damaged CRC frames, and words the records
+ * (frame-wording.ts). A new connection needs a new ConversationDecoder (a new session).
  */
-import {
-  AuthenticationError,
-  BadPaddingError,
-  commandName,
-  CrcMismatchError,
-  DecryptError,
-  HmacMismatchError,
-  MalformedLengthError,
-  NotJsonError,
-  TruncatedFrameError,
-  readFrameHeader,
-  VERSION_FACTS,
-  type DecodedFrame,
-  type Direction,
-  type FrameHeader,
-  type ProtocolVersion,
-} from '@tuya/codec'
-import { bytesToHex, crc32, TuyaError } from '@tuya/crypto'
+import { commandName, MalformedLengthError, readFrameHeader, VERSION_FACTS } from '@tuya/codec'
+import type { DecodedFrame, Direction, FrameHeader, ProtocolVersion } from '@tuya/codec'
+import { crc32 } from '@tuya/crypto'
 import { createFollower, handshakeSenderOf, isHandshakeCommand } from '@tuya/session'
 import type { Follower, FollowerKey, FollowerStep, NegotiationObservation } from '@tuya/session'
+import { describeDecodeError, describeNegotiation, describePayload, describeProbe } from './frame-wording.ts'
 import type { FrameRecord, NoticeRecord } from './records.ts'
-import { guessVersion, hasCrcTrailer, isVersionPlausible } from './version-guess.ts'
+import { guessVersion, hasCrcTrailer } from './version-guess.ts'
+import { VersionPicker } from './version-picker.ts'
+
+export { describeDecodeError } from './frame-wording.ts'
 
 /** How to decode a conversation. */
 export interface ConversationOptions {
@@ -61,27 +51,6 @@ const EITHER_DIRECTION: readonly Direction[] = ['fromDevice', 'toDevice']
 /** Retcodes are small; a "retcode" beyond this means the frame was really client -> device. */
 const MAX_PLAUSIBLE_RETCODE = 0xffff
 
-/**
- * Turns a decode failure into a short, actionable text.
- * @param error - what decodeFrame threw
- * @param isSessionKey - whether the session key was used
- * @returns a stable code and a one-line message
- */
-export function describeDecodeError(error: unknown, isSessionKey = false): { code: string; message: string } {
-  const under = isSessionKey ? ' under the session key' : ''
-  if (error instanceof HmacMismatchError) return { code: error.code, message: `HMAC mismatch${under}: wrong key?` }
-  if (error instanceof AuthenticationError) return { code: error.code, message: `GCM tag mismatch${under}: wrong key?` }
-  if (error instanceof BadPaddingError) return { code: error.code, message: `bad padding after decryption${under}: wrong key or version?` }
-  if (error instanceof DecryptError) return { code: error.code, message: `decryption failed${under}: wrong key or version?` }
-  if (error instanceof CrcMismatchError) return { code: error.code, message: 'CRC mismatch: damaged frame' }
-  // The codec's advice (wait for more data) is for streams; here the input is all there is.
-  if (error instanceof TruncatedFrameError) return { code: error.code, message: `${error.message.split(';')[0]}: an incomplete frame (give all of its bytes)` }
-  if (error instanceof NotJsonError) return { code: error.code, message: 'payload is not valid JSON: wrong key or version?' }
-  if (error instanceof TuyaError) return { code: error.code, message: error.message }
-  if (error instanceof TypeError || error instanceof RangeError) return { code: 'TUYA_ERR_ARGUMENT', message: error.message }
-  return { code: 'TUYA_ERR_INTERNAL', message: error instanceof Error ? error.message : String(error) }
-}
-
 /** Decodes one conversation's frames in order, tracking the session key. */
 export class ConversationDecoder {
   private readonly options: ConversationOptions
@@ -90,19 +59,17 @@ export class ConversationDecoder {
    * several versions opens a negotiation in each; the device's version finishes one.
    */
   private readonly followers = new Map<ProtocolVersion, Follower>()
-  private currentVersion: ProtocolVersion | undefined
-  /** The version of the device's frames so far (when directions are known). */
-  private deviceVersion: ProtocolVersion | undefined
+  private readonly versions: VersionPicker
 
   /** @param options - version, keys, showKeys */
   constructor(options: ConversationOptions = {}) {
     this.options = options
-    this.currentVersion = options.version
+    this.versions = new VersionPicker(options.version, options.isVersionGuessed === true, options.versionHint)
   }
 
   /** The version in use (after the first frame, unless given). */
   get version(): ProtocolVersion | undefined {
-    return this.currentVersion
+    return this.versions.current
   }
 
   /** True when a session key was derived from a negotiation in the input. */
@@ -125,27 +92,6 @@ export class ConversationDecoder {
     return follower
   }
 
-  private pickVersion(bytes: Uint8Array, direction: Direction | undefined): { version?: ProtocolVersion; isGuessed: boolean } {
-    if (this.options.version !== undefined) return { version: this.options.version, isGuessed: this.options.isVersionGuessed === true }
-    const hint = this.options.versionHint
-    if (hint !== undefined && isVersionPlausible(bytes, hint)) {
-      this.currentVersion = hint
-      return { version: hint, isGuessed: false }
-    }
-    const guess = guessVersion(bytes, direction)
-    if (direction === 'fromDevice' && guess !== undefined) {
-      // The device answers only in its own version (a client may probe several): its frames decide.
-      if (this.deviceVersion === undefined || guess.isCertain || !isVersionPlausible(bytes, this.deviceVersion)) this.deviceVersion = guess.version
-      this.currentVersion = this.deviceVersion
-    } else if (this.deviceVersion !== undefined && direction === 'toDevice') {
-      this.currentVersion = isVersionPlausible(bytes, this.deviceVersion) ? this.deviceVersion : (guess?.version ?? this.deviceVersion)
-    } else if (guess !== undefined && (this.currentVersion === undefined || guess.isCertain)) {
-      // Each frame's own certain guess wins (hex lines may mix devices); a weak one only fills in.
-      this.currentVersion = guess.version
-    }
-    return { ...(this.currentVersion === undefined ? {} : { version: this.currentVersion }), isGuessed: true }
-  }
-
   /**
    * Decodes the next frame of the conversation.
    * @param bytes - one complete frame
@@ -165,7 +111,7 @@ export class ConversationDecoder {
     frame.seq = head.seq
     frame.cmd = head.cmd
     frame.cmdName = commandName(head.cmd)
-    const { version, isGuessed } = this.pickVersion(bytes, direction)
+    const { version, isGuessed } = this.versions.pick(bytes, direction)
     if (version === undefined) {
       frame.error = { code: 'TUYA_ERR_VERSION', message: 'cannot tell the protocol version: pass --version' }
       return { frame, notices: [] }
@@ -179,7 +125,11 @@ export class ConversationDecoder {
     const sender = direction ?? (isHandshake ? handshakeSenderOf(head.cmd) : undefined)
     const attempt = sender !== undefined ? stepAttempt(follower.observe(bytes, sender)) : this.attempt(follower, bytes, EITHER_DIRECTION)
     const decoded = attempt.decoded
-    if (attempt.probe !== undefined && decoded !== undefined) return this.probeRecord(frame, decoded, version)
+    if (attempt.probe !== undefined && decoded !== undefined) {
+      // A probe's START never becomes this conversation's negotiation: the follower does not follow its nonce.
+      describeProbe(frame, decoded, version)
+      return { frame, notices: [], decoded }
+    }
     // With both directions tried, the length/retcode complaint of the wrong one says least.
     const firstError = attempt.errors.find((e) => !(e instanceof MalformedLengthError)) ?? attempt.errors[0]
     if (decoded === undefined && isGuessed && head.format === '55aa' && !hasCrcTrailer(bytes)) {
@@ -205,7 +155,7 @@ export class ConversationDecoder {
     frame.direction = decoded.direction
     if (decoded.retcode !== undefined) frame.retcode = decoded.retcode
     describePayload(frame, decoded)
-    const notices = attempt.negotiation === undefined ? [] : this.describeNegotiation(frame, attempt.negotiation, decoded, version)
+    const notices = attempt.negotiation === undefined ? [] : describeNegotiation(frame, attempt.negotiation, decoded, version, this.options.showKeys === true)
     return { frame, notices, decoded }
   }
 
@@ -252,40 +202,6 @@ export class ConversationDecoder {
     }
     return undefined
   }
-
-  private probeRecord(frame: FrameRecord, decoded: DecodedFrame, connectionVersion: ProtocolVersion): DecodedConversationFrame {
-    frame.direction = 'toDevice'
-    frame.version = decoded.version
-    frame.probe = decoded.version
-    describePayload(frame, decoded)
-    // A probe's START never becomes this conversation's negotiation: the follower does not follow its nonce.
-    frame.info = `version probe (${decoded.version}): the client tried ${decoded.version}; this device speaks ${connectionVersion}`
-    return { frame, notices: [], decoded }
-  }
-
-  private describeNegotiation(frame: FrameRecord, step: NegotiationObservation, decoded: DecodedFrame, version: ProtocolVersion): NoticeRecord[] {
-    if (step.step === 'start') {
-      frame.info = step.clientNonce === undefined ? 'START without a 16-byte client nonce' : `client nonce ${bytesToHex(step.clientNonce)}`
-      return []
-    }
-    if (step.step === 'resp') {
-      if (step.deviceNonce === undefined) {
-        frame.info = `RESP of ${decoded.payload.length} bytes, 48 expected`
-        return []
-      }
-      if (step.sessionKey === undefined) {
-        frame.info = `device nonce ${bytesToHex(step.deviceNonce)}; START not seen: no session key`
-        return [{ kind: 'notice', level: 'warning', message: 'RESP without START: the session key cannot be derived' }]
-      }
-      frame.info = `device nonce ${bytesToHex(step.deviceNonce)}, proof ${step.isProofOk === true ? 'ok' : 'MISMATCH (wrong local key on one side)'}`
-      const isShown = this.options.showKeys === true
-      frame.session = isShown ? { keyHex: bytesToHex(step.sessionKey) } : {}
-      const shown = isShown ? `: ${bytesToHex(step.sessionKey)}` : ' (--show-keys prints it)'
-      return [{ kind: 'notice', level: 'info', message: `session key derived (${version}, from the START and RESP nonces)${shown}` }]
-    }
-    frame.info = step.problem === 'no-resp' ? 'FINISH without RESP' : `proof ${step.isProofOk === true ? 'ok' : 'MISMATCH (the device will close the connection)'}`
-    return []
-  }
 }
 
 /** A frame decoded (or not) in one version, by the follower. */
@@ -306,12 +222,4 @@ function stepAttempt(step: FollowerStep): Attempt {
     ...(step.negotiation === undefined ? {} : { negotiation: step.negotiation }),
     ...(step.probe === undefined ? {} : { probe: step.probe }),
   }
-}
-
-/** The payload fields of a record: acknowledgement, text, JSON, or hex for binary payloads. */
-function describePayload(frame: FrameRecord, decoded: DecodedFrame): void {
-  frame.isAck = decoded.payload.length === 0
-  if (decoded.text !== undefined) frame.text = decoded.text
-  if (decoded.json !== undefined) frame.json = decoded.json
-  if (decoded.text === undefined && decoded.payload.length > 0) frame.payloadHex = bytesToHex(decoded.payload)
 }
