@@ -58,3 +58,9 @@ export type {
   SessionState,
   SessionStep,
 } from './types.ts'
+
+// The passive negotiation follower (captured traffic, `tuya decode`).
+export { createFollower, handshakeSenderOf } from './follower.ts'
+export type { Follower, FollowerKey, FollowerOptions, FollowerStep, NegotiationObservation } from './follower.ts'
+export { AUTO_PROBE, autoProbeVersionOf, isRequestOf, recogniseAutoProbe } from './follower-probe.ts'
+export type { AutoProbeContext, AutoProbeFrame } from './follower-probe.ts'
