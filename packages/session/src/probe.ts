@@ -12,14 +12,13 @@
 import { buildStatusRequest, CMD, decodeFrame, DecryptError, encodeFrame, isProtocolVersion, PROTOCOL_VERSIONS, readFrameHeader, VERSION_FACTS, type DecodedFrame, type ProtocolVersion } from '@tuya/codec'
 import type { Keyring, RandomSource } from '@tuya/crypto'
 import { WrongLocalKeyError } from './errors.ts'
+import { AUTO_PROBE } from './follower-probe.ts'
 import { withRetcode } from './retcode.ts'
 import { createSession } from './session.ts'
 import type { HandshakeVersion, Session } from './types.ts'
 
 /** The probed versions, in the order their frames go out (seq 1, 2, 3 ...). */
-export const PROBE_VERSIONS: readonly ProtocolVersion[] = PROTOCOL_VERSIONS.filter((v) => VERSION_FACTS[v].probeSeq !== undefined).sort(
-  (a, b) => VERSION_FACTS[a].probeSeq! - VERSION_FACTS[b].probeSeq!,
-)
+export const PROBE_VERSIONS: readonly ProtocolVersion[] = AUTO_PROBE.map((p) => p.version)
 /** How many frames the probe writes; the connection's own frames are numbered after them. */
 export const PROBE_FRAMES = PROBE_VERSIONS.length
 
