@@ -22,6 +22,7 @@ import { Deframer, toKeyBytes, type ProtocolVersion } from '@tuya/codec'
 import { bytesToHex, utf8ToBytes } from '@tuya/crypto'
 import { ConversationDecoder } from './decode/conversation.ts'
 import { decodeBeacon, type DiscoveryTransport } from '@tuya/discovery'
+import { autoProbeVersionOf } from '@tuya/session'
 import type { CommandIo, FlagSpec, ParsedArgs } from './args.ts'
 import { timeOfDay } from './terminal.ts'
 
@@ -93,8 +94,6 @@ export interface FrameDebug {
 }
 
 const ARROW = { out: '->', in: '<-' } as const
-/** `version: 'auto'` sends four probes, seq 1 to 4 (see @tuya/client's probe). */
-const PROBE_SEQS = 4
 const HIDDEN = '<hidden>'
 
 function secretForms(secrets: readonly (string | undefined)[]): string[] {
@@ -152,8 +151,8 @@ export function createFrameDebug(options: FrameDebugOptions): FrameDebug {
         for (const raw of deframers[direction].push(bytes)) {
           const { frame: record } = decoder.decode(raw, direction === 'out' ? 'toDevice' : 'fromDevice')
           hasDeviceSpoken ||= direction === 'in'
-          // With version auto the client opens with one frame per version (seq 1-4) before any answer.
-          const isProbe = version === undefined && direction === 'out' && !hasDeviceSpoken && (record.seq ?? Infinity) <= PROBE_SEQS
+          // With version auto the client opens with one frame per version (session's AUTO_PROBE) before any answer.
+          const isProbe = version === undefined && direction === 'out' && !hasDeviceSpoken && record.seq !== undefined && autoProbeVersionOf(record.seq) !== undefined
           const decoded = record.error !== undefined ? `(not decoded: ${record.error.message})`
             : record.json !== undefined ? JSON.stringify(record.json)
             : record.text ?? record.info ?? (record.isAck === true ? '(empty: an acknowledgement)' : undefined)
