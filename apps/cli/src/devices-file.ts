@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { isProtocolVersion, type ProtocolVersion } from '@tuya/codec'
-import { TuyaError } from '@tuya/crypto'
+import { CliError } from './errors.ts'
 import type { FlagSpec } from './args.ts'
 
 /** The `--devices FILE` flag, for every command that takes a device name or id. */
@@ -28,7 +28,7 @@ export const DEVICES_FLAG: FlagSpec = {
 }
 
 /** devices.json cannot be read, is not JSON, or an entry is unusable. */
-export class DevicesFileError extends TuyaError {
+export class DevicesFileError extends CliError {
   static override readonly code: string = 'TUYA_ERR_DEVICES_FILE'
 }
 
@@ -38,12 +38,12 @@ export class DevicesFileNotFoundError extends DevicesFileError {
 }
 
 /** No device in devices.json has this name or id. */
-export class UnknownDeviceError extends TuyaError {
-  static override readonly code: string = 'TUYA_ERR_UNKNOWN_DEVICE'
+export class UnknownDeviceError extends CliError {
+  static override readonly code: string = 'TUYA_ERR_DEVICE_NOT_IN_FILE'
 }
 
 /** Several devices match a name or prefix; `candidates` lists them. */
-export class AmbiguousDeviceError extends TuyaError {
+export class AmbiguousDeviceError extends CliError {
   static override readonly code: string = 'TUYA_ERR_AMBIGUOUS_DEVICE'
   /** The matching entries. */
   readonly candidates: readonly DeviceEntry[]
@@ -54,7 +54,7 @@ export class AmbiguousDeviceError extends TuyaError {
 }
 
 /** The device was found but lacks what is needed to talk to it (key, gateway). */
-export class IncompleteDeviceError extends TuyaError {
+export class IncompleteDeviceError extends CliError {
   static override readonly code: string = 'TUYA_ERR_INCOMPLETE_DEVICE'
 }
 

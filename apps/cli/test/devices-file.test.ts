@@ -99,7 +99,7 @@ describe('findDevice and resolveDevice', () => {
   })
 
   it('unknown names are a typed error', () => {
-    assert.throws(() => findDevice('garage', devices), (e: unknown) => e instanceof UnknownDeviceError && e.code === 'TUYA_ERR_UNKNOWN_DEVICE' && /no device named "garage"/.test(e.message))
+    assert.throws(() => findDevice('garage', devices), (e: unknown) => e instanceof UnknownDeviceError && e.code === 'TUYA_ERR_DEVICE_NOT_IN_FILE' && /no device named "garage"/.test(e.message))
     assert.throws(() => findDevice('  ', devices), TypeError)
   })
 

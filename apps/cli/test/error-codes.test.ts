@@ -11,8 +11,11 @@ import * as codec from '@tuya/codec'
 import * as crypto from '@tuya/crypto'
 import * as discovery from '@tuya/discovery'
 import * as mock from '@tuya/mock'
+import * as mqtt from '@tuya/mqtt'
 import * as session from '@tuya/session'
-import { CaptureFormatError, CaptureTooLargeError } from '../src/decode/errors.ts'
+import * as decodeErrors from '../src/decode/errors.ts'
+import * as devicesFile from '../src/devices-file.ts'
+import * as cliErrors from '../src/errors.ts'
 
 type ErrorClass = { readonly name: string; readonly code: string; readonly scope: string }
 
@@ -23,7 +26,9 @@ const PACKAGES: Record<string, Record<string, unknown>> = {
   '@tuya/discovery': discovery,
   '@tuya/client': client,
   '@tuya/mock': mock,
-  '@tuya/cli': { CaptureFormatError, CaptureTooLargeError },
+  '@tuya/mqtt': mqtt,
+  // The command line publishes no module; its error classes live in these files.
+  '@tuya/cli': { ...cliErrors, ...decodeErrors, ...devicesFile },
 }
 
 function errorClasses(): Array<{ pkg: string; cls: ErrorClass }> {

@@ -2,12 +2,11 @@
  * Errors of `tuya decode`: a capture file that cannot be parsed, with the byte offset where
  * parsing stopped (never a crash, never a hang).
  */
-import { TuyaError } from '@tuya/crypto'
+import { CliError } from '../errors.ts'
 
 /** A capture file is malformed (bad magic, bad block or record length, truncated header). */
-export class CaptureFormatError extends TuyaError {
+export class CaptureFormatError extends CliError {
   static override readonly code: string = 'TUYA_ERR_CAPTURE_FORMAT'
-  static override readonly scope: string = '@tuya/cli'
   /** Byte offset in the file where the problem was found. */
   readonly offset: number
   /**
