@@ -6,6 +6,7 @@ import type { Dps, ProtocolVersion } from '@tuya/codec'
 import { delay, startInterval, type Timer } from '@tuya/platform'
 import { DeviceCore, type CoreAction } from './device-core.ts'
 import { buildBeacon, buildSolicitationReply, parseSolicitation, type BeaconIdentity } from './discovery.ts'
+import { BeaconsOffError, MockClosedError } from './errors.ts'
 import { MockEventTarget } from './events.ts'
 import { checkFaults, resolveOptions, type ResolvedConfig } from './options.ts'
 import { listenTcp, type TcpConnection, type TcpListener } from './transport/tcp.ts'
@@ -147,7 +148,7 @@ class MockDeviceImpl extends MockEventTarget implements MockDevice {
   disconnectAll(): void { this.#run(this.#core.closeAll('shutdown', 'end')) }
 
   async restart(options: { downtimeMs?: number } = {}): Promise<void> {
-    if (this.#isClosed) throw new Error('the mock device is closed; create a new one')
+    if (this.#isClosed) throw new MockClosedError('the mock device is closed; create a new one')
     const port = this.#port
     this.#run(this.#core.closeAll('shutdown'))
     await this.#listener?.close()
@@ -160,7 +161,7 @@ class MockDeviceImpl extends MockEventTarget implements MockDevice {
 
   async sendBeacon(): Promise<void> {
     const beacon = this.#config.beacon
-    if (beacon === undefined || this.#udp === undefined) throw new Error('beacons are off: create the device with the beacon option')
+    if (beacon === undefined || this.#udp === undefined) throw new BeaconsOffError('beacons are off: create the device with the beacon option')
     const bytes = buildBeacon(this.#config.profile, this.#identity(), this.#config.random)
     await this.#udp.send(bytes, beacon.port, beacon.address)
     this.emit('beacon', { address: beacon.address, port: beacon.port, bytes })

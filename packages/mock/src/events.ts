@@ -3,6 +3,7 @@
  * promise helper for tests that wait for one event.
  */
 import { TypedEventTarget, waitForEvent, type TypedListener, type WaitForEventOptions } from '@tuya/platform'
+import { WaitForTimeoutError } from './errors.ts'
 import type { MockDeviceEventDetails, MockDeviceEventType } from './types.ts'
 
 /** The event object of a mock device event: a `CustomEvent` whose `detail` is typed. */
@@ -12,7 +13,7 @@ export type MockDeviceEvent<K extends MockDeviceEventType> = CustomEvent<MockDev
 export type MockDeviceListener<K extends MockDeviceEventType> = TypedListener<MockDeviceEventDetails, K>
 
 /** Options of {@link MockEventTarget.waitFor}: `filter` on the detail, `timeoutMs` (default 5000), `signal`. */
-export interface WaitForOptions<K extends MockDeviceEventType> extends WaitForEventOptions<MockDeviceEventDetails[K]> {}
+export interface WaitForOptions<K extends MockDeviceEventType> extends Omit<WaitForEventOptions<MockDeviceEventDetails[K]>, 'timeoutError'> {}
 
 /** `EventTarget` with typed listeners for the events in {@link MockDeviceEventDetails}. */
 export class MockEventTarget extends TypedEventTarget<MockDeviceEventDetails> {
@@ -21,11 +22,11 @@ export class MockEventTarget extends TypedEventTarget<MockDeviceEventDetails> {
    * @param type - event name
    * @param options - filter, timeoutMs (default 5000), signal
    * @returns the event detail
-   * @throws an Error named `TimeoutError` after `timeoutMs`, or the signal's reason
+   * @throws {@link WaitForTimeoutError} after `timeoutMs`, or the signal's reason
    * @example
    * const { dps } = await mock.waitFor('change', { filter: (d) => d.source === 'client' })
    */
   waitFor<K extends MockDeviceEventType>(type: K, options: WaitForOptions<K> = {}): Promise<MockDeviceEventDetails[K]> {
-    return waitForEvent(this, type, options)
+    return waitForEvent(this, type, { ...options, timeoutError: (ms) => new WaitForTimeoutError(type, ms) })
   }
 }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { PROTOCOL_VERSIONS, type DecodedFrame, type ProtocolVersion } from '@tuya/codec'
-import { createMockDevice, DEFAULT_CID, ERROR_TEXT } from '../src/index.ts'
+import { createMockDevice, DEFAULT_CID, ERROR_TEXT, MockClosedError, MockError, WaitForTimeoutError } from '../src/index.ts'
 import { TestClient } from './helpers/client.ts'
 
 const KEY = '0123456789abcdef'
@@ -80,9 +80,12 @@ describe('shared state and events', () => {
     await mock.waitFor('close')
     assert.deepEqual(seen, ['connection', 'handshake', 'command', 'close'])
     assert.equal(framesIn, 3)
-    await assert.rejects(mock.waitFor('beacon', { timeoutMs: 20 }), { name: 'TimeoutError' })
+    await assert.rejects(mock.waitFor('beacon', { timeoutMs: 20 }), (error: unknown) =>
+      error instanceof WaitForTimeoutError && error.code === 'TUYA_ERR_MOCK_WAIT_TIMEOUT' && error.type === 'beacon' && error.timeoutMs === 20 &&
+      /no 'beacon' event from the mock device within 20 ms: check/.test(error.message))
     await mock.close()
     await mock.close() // idempotent
+    await assert.rejects(mock.restart(), (error: unknown) => error instanceof MockClosedError && error instanceof MockError && /closed; create a new one/.test(error.message))
   })
 
   it('a listener added after traffic hears the next event (unheard types are skipped, not lost for later listeners)', async () => {

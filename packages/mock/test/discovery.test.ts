@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import * as dgram from 'node:dgram'
 import { describe, it } from 'node:test'
 import { decodeFrame, encodeFrame, UDP_KEY, type ProtocolVersion } from '@tuya/codec'
-import { createMockDevice } from '../src/index.ts'
+import { BeaconsOffError, createMockDevice } from '../src/index.ts'
 
 /** A loopback UDP receiver on a free port; collects datagrams. */
 async function receiver(): Promise<{ port: number; received: Uint8Array[]; next(ms?: number): Promise<Uint8Array>; close(): Promise<void> }> {
@@ -93,6 +93,6 @@ describe('UDP beacons', () => {
 
   it('sendBeacon without the beacon option is an error', async () => {
     await using mock = await createMockDevice({ version: '3.3' })
-    await assert.rejects(mock.sendBeacon(), /beacons are off/)
+    await assert.rejects(mock.sendBeacon(), (error: unknown) => error instanceof BeaconsOffError && error.code === 'TUYA_ERR_MOCK_BEACONS_OFF' && /beacons are off/.test(error.message))
   })
 })

@@ -61,12 +61,22 @@ export class TypedEventTarget<M> extends EventTarget {
   }
 }
 
+function defaultTimeoutError(type: string): (timeoutMs: number) => Error {
+  return (timeoutMs) => {
+    const error = new Error(`no '${type}' event within ${timeoutMs} ms`)
+    error.name = 'TimeoutError'
+    return error
+  }
+}
+
 /** Options of {@link waitForEvent}. */
 export interface WaitForEventOptions<D> {
   /** Only resolve for details that pass this test. */
   filter?: (detail: D) => boolean
-  /** Reject with an Error named `TimeoutError` after this many ms (`Infinity`: never). Default 5000. */
+  /** Reject after this many ms (`Infinity`: never). Default 5000. */
   timeoutMs?: number
+  /** The error to reject with on timeout; default an Error named `TimeoutError` (as `AbortSignal.timeout`'s). */
+  timeoutError?: (timeoutMs: number) => Error
   /** Rejects with the signal's reason when aborted. */
   signal?: AbortSignal
 }
@@ -79,12 +89,12 @@ export interface WaitForEventOptions<D> {
  * @param options - filter, timeoutMs (default 5000), signal
  * @returns the event's detail
  * @throws RangeError (synchronously) for a negative or non-numeric `timeoutMs`
- * @throws (rejects) an Error named `TimeoutError` after `timeoutMs`, or the signal's reason
+ * @throws (rejects) `timeoutError(timeoutMs)`, by default an Error named `TimeoutError`, after `timeoutMs`, or the signal's reason
  * @example
  * const { isOn } = await waitForEvent(lamp, 'change', { filter: (d) => d.isOn, timeoutMs: 1000 })
  */
 export function waitForEvent<M, K extends keyof M & string>(target: TypedEventTarget<M>, type: K, options: WaitForEventOptions<M[K]> = {}): Promise<M[K]> {
-  const { filter, timeoutMs = 5000, signal } = options
+  const { filter, timeoutMs = 5000, signal, timeoutError = defaultTimeoutError(type) } = options
   if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0) {
     throw new RangeError(`timeoutMs must be a number of ms >= 0 (or Infinity), got ${String(timeoutMs)}`)
   }
@@ -110,9 +120,7 @@ export function waitForEvent<M, K extends keyof M & string>(target: TypedEventTa
     // Kept referenced: something awaits it.
     const timer = timeoutMs === Infinity ? undefined : startTimer(timeoutMs, () => {
       cleanup()
-      const error = new Error(`no '${type}' event within ${timeoutMs} ms`)
-      error.name = 'TimeoutError'
-      reject(error)
+      reject(timeoutError(timeoutMs))
     })
     target.addEventListener(type, listener)
     signal?.addEventListener('abort', onAbort, { once: true })

@@ -100,6 +100,13 @@ describe('waitForEvent', () => {
     assert.equal(filtered, 0)
   })
 
+  it('rejects with the caller\'s timeoutError when given one', async () => {
+    class LampTimeout extends Error {}
+    const lamp = new Lamp()
+    await assert.rejects(waitForEvent(lamp, 'note', { timeoutMs: 10, timeoutError: (ms) => new LampTimeout(`quiet for ${ms} ms`) }), (error: unknown) =>
+      error instanceof LampTimeout && error.message === 'quiet for 10 ms')
+  })
+
   it('rejects with the signal reason, at once when already aborted', async () => {
     const lamp = new Lamp()
     const reason = new Error('stop')
