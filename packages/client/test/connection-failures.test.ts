@@ -11,16 +11,19 @@ import {
   ConnectionError,
   ConnectionLostError,
   createDevice,
+  memoryTransport,
   OfflineError,
+  tcpConnector,
   VersionNotFoundError,
   WrongKeyError,
   type ConnectionFailure,
+  type Connector,
   type DeviceOptions,
   type ProtocolVersion,
 } from '../src/index.ts'
 import { FakeClock, memoryMock } from './helpers/memory.ts'
 import { ID, KEY, settle } from './helpers/setup.ts'
-import type { MockFaults } from '@tuya/mock'
+import { createMockDevice, type MockFaults } from '@tuya/mock'
 
 const DEV = 'dev1'
 const socketError = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })
@@ -203,5 +206,28 @@ describe('engine: why a queued command did not wait, and how the connection fail
     await clock.advance(10_000 + 5000)
     assert.deepEqual(failures, ['closed-while-online', 'heartbeat-missed', 'heartbeat-missed'], 'remote close: disconnected only; heartbeat: disconnected and error')
     await device.close()
+  })
+})
+
+describe('a wrapping connector that lost a handler', () => {
+  it('{ ...handlers } fails the connect with a TypeError saying what to pass, on TCP and in memory', async () => {
+    const mock = await createMockDevice({ version: '3.3', id: ID, localKey: KEY })
+    try {
+      for (const inner of [tcpConnector, memoryTransport(() => true)]) {
+        // The mistake: the client's handlers are a class instance, so the spread copies no method.
+        const spreading: Connector = (request, handlers) => inner(request, { ...handlers, onData: (bytes) => handlers.onData(bytes) })
+        const device = createDevice({ id: ID, key: KEY, host: '127.0.0.1', port: mock.port, version: '3.3', reconnect: false, transport: spreading })
+        const { error } = await settle(device.connect({ timeoutMs: 2000 }))
+        assert.ok(error instanceof OfflineError, `got ${String(error)}`)
+        const causes: unknown[] = []
+        for (let e: unknown = error; e instanceof Error; e = e.cause) causes.push(e)
+        const typeError = causes.find((e) => e instanceof TypeError) as TypeError | undefined
+        assert.ok(typeError !== undefined, `a TypeError in the causes: ${causes.map(String).join(' <- ')}`)
+        assert.match(typeError.message, /no onClose function: a wrapping connector must pass \{ onData, onClose \}/)
+        await device.close()
+      }
+    } finally {
+      await mock.close()
+    }
   })
 })

@@ -3,7 +3,7 @@
  * The test plays the device: it receives a {@link MemoryPeer} per connection attempt.
  * Delivery is asynchronous (a microtask), as with a real socket.
  */
-import type { Connector, Transport, TransportHandlers } from './types.ts'
+import { checkHandlers, type Connector, type Transport, type TransportHandlers } from './types.ts'
 
 /** The device end of one in-memory connection. */
 export interface MemoryPeer {
@@ -87,6 +87,11 @@ class Pair {
 export function memoryTransport(accept: MemoryAcceptor): Connector {
   return (request, handlers) => {
     if (request.signal.aborted) return Promise.reject(request.signal.reason)
+    try {
+      checkHandlers(handlers)
+    } catch (error) {
+      return Promise.reject(error)
+    }
     const pair = new Pair(handlers)
     if (accept(pair.peer) === false) {
       const error = new Error(`connect ECONNREFUSED ${request.host}:${request.port} (memoryTransport refused)`) as Error & { code: string }

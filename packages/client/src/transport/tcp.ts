@@ -16,7 +16,7 @@
 import * as net from 'node:net'
 import { startTimer } from '@tuya/platform'
 import { ConnectionError } from '../errors.ts'
-import type { ConnectRequest, Connector, Transport, TransportHandlers } from './types.ts'
+import { checkHandlers, type ConnectRequest, type Connector, type Transport, type TransportHandlers } from './types.ts'
 
 const READ_BUFFER_BYTES = 64 * 1024
 let readBuffer: Uint8Array | undefined
@@ -92,11 +92,16 @@ function onClose(this: OwnedSocket): void {
  * @param request - host, port, timeoutMs, signal
  * @param handlers - receive data and the close
  * @returns the open transport
- * @throws the socket error (ECONNREFUSED, ...), a ConnectionError with failure `open-timeout`, or the signal's reason
+ * @throws the socket error (ECONNREFUSED, ...), a ConnectionError with failure `open-timeout`, the signal's reason, or a TypeError for handlers without `onData`/`onClose`
  */
 export const tcpConnector: Connector = (request: ConnectRequest, handlers: TransportHandlers): Promise<Transport> => {
   const { signal } = request
   if (signal.aborted) return Promise.reject(signal.reason)
+  try {
+    checkHandlers(handlers)
+  } catch (error) {
+    return Promise.reject(error)
+  }
   return new Promise<Transport>((resolve, reject) => {
     const transport = new TcpTransport(request.host, request.port, handlers)
     const settle = (error?: Error): void => {

@@ -11,7 +11,11 @@ export interface Transport {
   close(): void
 }
 
-/** Callbacks a connector delivers to. Neither is ever called synchronously from `write`/`close`. */
+/**
+ * Callbacks a connector delivers to. Neither is ever called synchronously from `write`/`close`.
+ * The client passes a class instance (its methods are on the prototype), so a connector that
+ * wraps another passes an object of its own with both methods: `{ ...handlers }` has neither.
+ */
 export interface TransportHandlers {
   /**
    * Bytes arrived (a chunk of the stream: part of a frame, one frame or several). The bytes are
@@ -49,4 +53,18 @@ export type SetTimer = (callback: () => void, delayMs: number) => () => void
  */
 export interface ConnectGate {
   acquire(signal: AbortSignal): Promise<() => void>
+}
+
+/**
+ * Checks the handlers a connector got, so that a wrapper that lost a method fails its connect
+ * with a TypeError that says so, instead of a connection whose close nobody hears.
+ * @param handlers - what the connector was given
+ * @throws TypeError when `onData` or `onClose` is not a function
+ */
+export function checkHandlers(handlers: TransportHandlers): void {
+  for (const name of ['onData', 'onClose'] as const) {
+    if (typeof handlers?.[name] !== 'function') {
+      throw new TypeError(`the connector's handlers have no ${name} function: a wrapping connector must pass { onData, onClose } calling the ones it got ({ ...handlers } copies neither: they are methods of a class)`)
+    }
+  }
 }
