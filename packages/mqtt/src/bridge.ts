@@ -68,7 +68,8 @@ export class TuyaMqttBridge extends TypedEventTarget<BridgeEventMap> {
     this.#log = options.logger ?? (() => {})
     if (!Array.isArray(options.devices)) throw new TypeError('options.devices must be an array of { id, key, host, version, profile? }')
     this.#fleet = createFleet({ autoConnect: false, ...options.fleet })
-    this.#addDevices(options.devices)
+    if (options.deviceOptions !== undefined && typeof options.deviceOptions !== 'function') throw new TypeError('options.deviceOptions must be a function (device) => { transport?, logger? }')
+    this.#addDevices(options.devices, options.deviceOptions)
     this.#client = this.#makeClient(options.mqtt)
     this.#fleet.addEventListener('online', (e) => this.#onOnline(e.detail.id))
     this.#fleet.addEventListener('offline', (e) => this.#setOnline(this.#nodes.get(e.detail.id), false, e.detail.reason))
@@ -122,7 +123,7 @@ export class TuyaMqttBridge extends TypedEventTarget<BridgeEventMap> {
     await this.close()
   }
 
-  #addDevices(devices: readonly BridgeDevice[]): void {
+  #addDevices(devices: readonly BridgeDevice[], deviceOptions: BridgeOptions['deviceOptions']): void {
     const gateways = new Map<string, TuyaDevice>()
     const children = devices.filter((d) => d?.cid !== undefined)
     for (const d of devices) {
@@ -131,7 +132,17 @@ export class TuyaMqttBridge extends TypedEventTarget<BridgeEventMap> {
       if (d.cid !== undefined) continue
       if (this.#nodes.has(d.id)) throw new RangeError(`device ${d.id} is listed twice`)
       const isGateway = d.isGateway === true || children.some((c) => c.gatewayId === d.id)
-      const handle = this.#fleet.add({ id: d.id, key: d.key!, ...(d.host === undefined ? {} : { host: d.host }), ...(d.port === undefined ? {} : { port: d.port }), ...(d.version === undefined ? {} : { version: d.version }), ...(isGateway ? { isGateway: true } : {}) })
+      const own = deviceOptions?.(d) ?? {}
+      const handle = this.#fleet.add({
+        id: d.id,
+        key: d.key!,
+        ...(d.host === undefined ? {} : { host: d.host }),
+        ...(d.port === undefined ? {} : { port: d.port }),
+        ...(d.version === undefined ? {} : { version: d.version }),
+        ...(isGateway ? { isGateway: true } : {}),
+        ...(own.transport === undefined ? {} : { transport: own.transport }),
+        ...(own.logger === undefined ? {} : { logger: own.logger }),
+      })
       if (isGateway) gateways.set(d.id, handle)
       this.#nodes.set(d.id, this.#node(d, d.id, handle))
     }

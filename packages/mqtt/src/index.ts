@@ -24,7 +24,7 @@ import { dpsFromMapping } from './profile/mapping.ts'
 import type { DeviceProfile } from './profile/types.ts'
 
 export { createBridge, TuyaMqttBridge } from './bridge.ts'
-export type { BridgeDevice, BridgeDeviceStatus, BridgeEventMap, BridgeLogEntry, BridgeOptions } from './types.ts'
+export type { BridgeDevice, BridgeDeviceOptions, BridgeDeviceStatus, BridgeEventMap, BridgeLogEntry, BridgeOptions } from './types.ts'
 export { bridgeAvailabilityTopic, commandFilters, deviceTopics } from './topics.ts'
 export type { DeviceTopics } from './topics.ts'
 export { discoveryConfig, discoveryTopic, haDeviceId } from './home-assistant.ts'

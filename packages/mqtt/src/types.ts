@@ -1,7 +1,7 @@
 /**
  * Options and events of the bridge.
  */
-import type { FleetOptions, ProtocolVersion } from '@tuya/client'
+import type { FleetDeviceOptions, FleetOptions, ProtocolVersion } from '@tuya/client'
 import type { IClientOptions, MqttClient } from 'mqtt'
 import type { DeviceProfile } from './profile/types.ts'
 
@@ -52,8 +52,17 @@ export interface BridgeOptions {
   readonly commandTimeoutMs?: number
   /** Options shared by the devices' fleet (cap on simultaneous connects, timeouts, reconnect...). */
   readonly fleet?: FleetOptions
+  /**
+   * A transport and a client logger of one device's own, over the fleet's: what `tuya bridge
+   * --debug` uses to print every frame of every device. Called once per device with a
+   * connection of its own (not for gateway children, which share their gateway's).
+   */
+  readonly deviceOptions?: (device: BridgeDevice) => BridgeDeviceOptions
   readonly logger?: (entry: BridgeLogEntry) => void
 }
+
+/** What {@link BridgeOptions.deviceOptions} may set for one device. */
+export type BridgeDeviceOptions = Pick<FleetDeviceOptions, 'transport' | 'logger'>
 
 /** What the bridge knows of a device (for status displays). */
 export interface BridgeDeviceStatus {

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { createBridge, type BridgeLogEntry, type TuyaMqttBridge } from '../src/index.ts'
+import { tcpConnector, type Connector, type LogEntry } from '@tuya/client'
+import { createBridge, type BridgeDevice, type BridgeLogEntry, type TuyaMqttBridge } from '../src/index.ts'
 import { bridgeDevices, CHILD_CID, CHILD_ID, DEVICES, startDevices, type RunningDevice } from './support/devices.ts'
 import { haProblems } from './support/ha-schema.ts'
 import { SKIP_REASON, startMosquitto, type Broker } from '../../../scripts/test-support/mosquitto.ts'
@@ -20,6 +21,25 @@ if (SKIP_REASON !== false) {
     let bridge: TuyaMqttBridge
     let watcher: Observer
     const logs: BridgeLogEntry[] = []
+    // deviceOptions: every device with a connection of its own gets a counting transport and a logger.
+    const tapped = new Map<string, { bytesIn: number; opens: number; logs: LogEntry[] }>()
+    const tap = (d: BridgeDevice): { transport: Connector; logger: (entry: LogEntry) => void } => {
+      const seen = { bytesIn: 0, opens: 0, logs: [] as LogEntry[] }
+      tapped.set(d.id, seen)
+      return {
+        transport: (request, handlers) => {
+          seen.opens++
+          return tcpConnector(request, {
+            onData: (bytes) => {
+              seen.bytesIn += bytes.length
+              handlers.onData(bytes)
+            },
+            onClose: (error) => handlers.onClose(error),
+          })
+        },
+        logger: (entry) => seen.logs.push(entry),
+      }
+    }
     const earlier: Array<{ topic: string; text: string }> = []
     const device = (version: string): RunningDevice => devices.find((d) => d.version === version && d.children === undefined)!
     const gateway = (): RunningDevice => devices.find((d) => d.children !== undefined)!
@@ -33,6 +53,7 @@ if (SKIP_REASON !== false) {
         devices: bridgeDevices(devices),
         commandTimeoutMs: 3000,
         fleet: { reconnect: { initialDelayMs: 100, maxDelayMs: 400, factor: 2, jitter: 0, stableAfterMs: 1000 }, heartbeatIntervalMs: 1000 },
+        deviceOptions: tap,
         logger: (entry) => logs.push(entry),
       })
       await bridge.start({ timeoutMs: 5000 })
@@ -57,6 +78,16 @@ if (SKIP_REASON !== false) {
       assert.deepEqual(JSON.parse(child.text), { '1': false })
       const dp = await watcher.next(`tuya/${device('3.5').id}/dp/19/state`, () => true, { sinceIndex: 0 })
       assert.equal(dp.text, '345')
+    })
+
+    it('deviceOptions gives each device with a connection its own transport and logger (not the gateway\'s children)', () => {
+      assert.deepEqual([...tapped.keys()].sort(), devices.map((d) => d.id).sort())
+      assert.ok(!tapped.has(CHILD_ID))
+      for (const d of devices) {
+        const seen = tapped.get(d.id)!
+        assert.ok(seen.opens >= 1 && seen.bytesIn > 0, `${d.name}: its traffic went through its own transport`)
+        assert.ok(seen.logs.every((entry) => entry.deviceId === d.id), `${d.name}: its own log lines only`)
+      }
     })
 
     it('publishes a device discovery config per device that is valid for HA, with dev, o and cmps', async () => {
