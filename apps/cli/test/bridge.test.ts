@@ -96,6 +96,24 @@ describe('tuya bridge with the embedded broker', () => {
     assert.equal(await run.done, 0)
   })
 
+  it('--debug: every frame of every device on stderr, decoded, never the key; log lines instead of the table', async () => {
+    const port = await freePort()
+    const run = startCli(['bridge', '--embedded-broker', '--mqtt', `mqtt://127.0.0.1:${port}`, '--config', config, '--no-color', '--debug'], commandsWith(TTY))
+    try {
+      await until(() => run.err.some((l) => l.trim().startsWith('<- {"dps":{"1":')), 'a decoded status frame from the device')
+      const frames = run.err.filter((l) => l.startsWith('debug '))
+      for (const [arrow, name] of [['->', 'SESS_KEY_NEG_START'], ['<-', 'SESS_KEY_NEG_RESP'], ['->', 'SESS_KEY_NEG_FINISH'], ['->', 'DP_QUERY_NEW'], ['<-', 'DP_QUERY_NEW']]) {
+        assert.ok(frames.some((l) => l.includes(`${arrow} ${ID}  ${name} `)), `${arrow} ${name} in:\n${frames.join('\n')}`)
+      }
+      assert.ok(!run.out.some((l) => l.includes('LAST CHANGE')), 'no live table with --debug')
+    } finally {
+      run.stop()
+    }
+    assert.equal(await run.done, 0, run.err.join('\n'))
+    const all = [...run.out, ...run.err].join('\n')
+    assert.ok(!all.includes(KEY) && !all.includes(Buffer.from(KEY).toString('hex')), 'the local key is never printed')
+  })
+
   it('--json: log lines as JSON objects on stdout', async () => {
     const port = await freePort()
     const run = await runCli(['bridge', '--embedded-broker', '--mqtt', `mqtt://127.0.0.1:${port}`, '--config', config, '--json', '--duration', '0.8'], commandsWith(PIPE))

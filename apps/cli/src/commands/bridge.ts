@@ -5,11 +5,12 @@
  * (aedes) in the process on 127.0.0.1, to try it with no setup.
  */
 import { readFile } from 'node:fs/promises'
-import { createBridge, parseBridgeFile, type BridgeFile, type BridgeLogEntry, type BridgeOptions } from '@tuya/mqtt'
+import { createBridge, parseBridgeFile, type BridgeDevice, type BridgeFile, type BridgeLogEntry, type BridgeOptions } from '@tuya/mqtt'
 import { UsageError, type Command, type CommandIo, type ParsedArgs } from '../args.ts'
 import { bridgeDeviceList } from '../bridge/bridge-devices.ts'
 import { liveView, logView, type BridgeCounters, type BridgeView } from '../bridge/bridge-view.ts'
 import { startEmbeddedBroker, type EmbeddedBroker } from '../bridge/embedded-broker.ts'
+import { DEBUG_FLAG, frameDebugOf } from '../debug-frames.ts'
 import { DEVICES_FLAG, loadDevices } from '../devices-file.ts'
 import { painter } from '../style.ts'
 import { isColorOn, PROCESS_TERMINAL, waitUntil, type TerminalDeps } from '../terminal.ts'
@@ -58,9 +59,11 @@ export function createBridgeCommand(terminal: TerminalDeps = PROCESS_TERMINAL): 
       { name: 'connect-timeout', type: 'number', valueName: 'S', description: 'give up when the broker cannot be reached for this long at start', defaultText: '30' },
       { name: 'duration', type: 'number', valueName: 'S', description: 'stop after S seconds', defaultText: 'until Ctrl-C' },
       { name: 'no-color', type: 'boolean', description: 'no colours (also: NO_COLOR=1)' },
+      DEBUG_FLAG,
     ],
     examples: [
       'tuya bridge --embedded-broker',
+      'tuya bridge --embedded-broker --debug 2> frames.log',
       'tuya bridge --mqtt mqtt://192.168.1.10:1883 --username ha --devices devices.json',
       'TUYA_MQTT_PASSWORD=… tuya bridge --mqtt mqtts://broker.lan:8883 --ca ca.pem --username ha --config bridge.yaml',
     ],
@@ -120,7 +123,9 @@ export function createBridgeCommand(terminal: TerminalDeps = PROCESS_TERMINAL): 
         ...(ca === undefined ? {} : { ca: ca as never }),
       }
 
-      const isLive = !isJson && terminal.isStdoutTty()
+      // Frame lines on stderr would tear a live table on the same terminal: --debug logs lines.
+      const debug = frameDebugOf(args, io, [...devices.map((d) => d.key), password])
+      const isLive = !isJson && debug === undefined && terminal.isStdoutTty()
       const counters: BridgeCounters = { isBrokerConnected: false, commandsOk: 0, commandsFailed: 0 }
       let view: BridgeView = logView(isJson ? io.out : io.err, isJson, paint)
       const log = (entry: BridgeLogEntry): void => view.log(entry)
@@ -131,6 +136,7 @@ export function createBridgeCommand(terminal: TerminalDeps = PROCESS_TERMINAL): 
         root: stringFlag(args, 'root') ?? config?.root ?? 'tuya',
         discoveryPrefix: noDiscovery ? false : (stringFlag(args, 'discovery-prefix') ?? config?.discoveryPrefix ?? 'homeassistant'),
         logger: log,
+        ...(debug === undefined ? {} : { deviceOptions: (d: BridgeDevice) => debug.deviceOptions({ peer: d.id, key: d.key!, ...(d.version === undefined ? {} : { version: d.version }) }) }),
       })
       bridge.addEventListener('broker', (e) => {
         counters.isBrokerConnected = e.detail.isConnected
