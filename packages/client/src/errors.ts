@@ -46,6 +46,8 @@ export class TimeoutError extends ClientError {
  * - `'open-failed'`: the TCP connection could not be opened for another reason (unreachable, ...);
  *   `cause` is the socket error, with its `code` (`EHOSTUNREACH`, ...);
  * - `'open-timeout'`: the TCP connection did not open within `connectTimeoutMs`;
+ * - `'not-located'`: without a `host`, the device was not heard on the network (no beacon) in time to connect:
+ *   pass its address as `host`, or check that it is powered and on this subnet;
  * - `'closed-while-probing'`: with `version: 'auto'`, the device closed (or reset) the connection while its
  *   version was being probed: 3.4/3.5 firmware closes after frames it cannot authenticate, so the local key is
  *   probably wrong, unless another client holds the device's only connection;
@@ -67,6 +69,7 @@ export type ConnectionFailure =
   | 'permission-denied'
   | 'open-failed'
   | 'open-timeout'
+  | 'not-located'
   | 'closed-while-probing'
   | 'closed-while-connecting'
   | 'handshake-failed'
@@ -77,7 +80,7 @@ export type ConnectionFailure =
   | 'out-of-sync'
 
 const CONNECTION_FAILURES: ReadonlySet<string> = new Set<ConnectionFailure>([
-  'refused', 'unresolvable', 'permission-denied', 'open-failed', 'open-timeout', 'closed-while-probing', 'closed-while-connecting', 'handshake-failed',
+  'refused', 'unresolvable', 'permission-denied', 'open-failed', 'open-timeout', 'not-located', 'closed-while-probing', 'closed-while-connecting', 'handshake-failed',
   'handshake-timeout', 'closed-while-online', 'socket-error', 'heartbeat-missed', 'out-of-sync',
 ])
 

@@ -5,7 +5,7 @@ import { createSocket } from 'node:dgram'
 import { describe, it } from 'node:test'
 import { findDevice } from '@tuya/discovery'
 import { createMockDevice } from '@tuya/mock'
-import { createDevice, type Locator } from '../src/index.ts'
+import { createDevice, OfflineError, type Locator } from '../src/index.ts'
 import { FAST, ID, KEY, nextEvent } from './helpers/setup.ts'
 
 async function freeUdpPort(): Promise<number> {
@@ -61,6 +61,8 @@ describe('a device without a host is found from its beacon', () => {
     const locate = loopbackLocator(await freeUdpPort())
     await using device = createDevice({ id: ID, key: KEY, locate, ...FAST, timeoutMs: 1500, connectTimeoutMs: 800, reconnect: false })
     await assert.rejects(device.status(), (error: Error) => {
+      assert.ok(error instanceof OfflineError, `got ${String(error)}`)
+      assert.equal(error.failure, 'not-located')
       let text = ''
       for (let e: unknown = error; e instanceof Error; e = e.cause) text += ` ${e.message}`
       assert.match(text, /was not found on the network/)

@@ -3,6 +3,7 @@
  * (PROTOCOL.md §14) through a locator, by default `findDevice` of `@tuya/discovery`, loaded
  * only when needed so that a client given a host never opens a UDP socket.
  */
+import { ConnectionError } from '../errors.ts'
 import type { Connector } from './types.ts'
 
 /** Where a device is, as a locator reports it. */
@@ -59,7 +60,7 @@ export function locatingConnector(id: string, locate: Locator, connect: Connecto
       host = await lookup
     } catch (error) {
       if (located === lookup) located = undefined
-      throw new Error(`device ${id} was not found on the network (no beacon within ${timeoutMs} ms): pass its address as \`host\`, or check that it is powered and on this subnet`, { cause: error })
+      throw new ConnectionError(`device ${id} was not found on the network (no beacon within ${timeoutMs} ms): pass its address as \`host\`, or check that it is powered and on this subnet`, { failure: 'not-located', cause: error, deviceId: id })
     }
     try {
       return await connect({ ...request, host }, handlers)
